@@ -1,0 +1,1 @@
+"""EcoLedger: the ecological-environment problem rectification ledger."""

@@ -1,0 +1,72 @@
+"""Evidence files: stored by their SHA-256, with what a photo says about when and where."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ecoledger.ledger.choices import EvidenceStage
+from ecoledger.ledger.models.scoped import ThroughProblemQuerySet
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()
+    return f"evidence/{instance.problem_id}/{instance.sha256}{suffix}"
+
+
+class Evidence(models.Model):
+    problem = models.ForeignKey(
+        "ledger.Problem",
+        verbose_name=_("problem"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    progress_report = models.ForeignKey(
+        "ledger.ProgressReport",
+        verbose_name=_("progress report"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=EvidenceStage.choices)
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    taken_at = models.DateTimeField(_("photo taken at (EXIF)"), null=True, blank=True)
+    photo_latitude = models.FloatField(_("photo latitude (EXIF)"), null=True, blank=True)
+    photo_longitude = models.FloatField(_("photo longitude (EXIF)"), null=True, blank=True)
+    camera = models.CharField(_("camera"), max_length=100, blank=True)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+
+    objects = ThroughProblemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["problem", "sha256"], name="evidence_once_per_problem"),
+        ]
+        indexes = [models.Index(fields=["sha256"], name="evidence_sha256")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -1,0 +1,60 @@
+"""Every business action on the ledger: functions that take the acting user and run atomically.
+
+Pages, API, CLI and import call these and nothing else to change a problem.
+"""
+
+from ecoledger.ledger.services.acceptance import accept_problem, rebound_problem, reject_problem
+from ecoledger.ledger.services.assignment import (
+    arbitrate_contest,
+    contest_problem,
+    dismiss_problem,
+    verify_problem,
+)
+from ecoledger.ledger.services.deadlines import decide_extension, extend_deadline, request_extension
+from ecoledger.ledger.services.links import link_problems, related_problems
+from ecoledger.ledger.services.rectification import (
+    MeasureInput,
+    add_evidence,
+    report_progress,
+    save_plan,
+    set_measure_done,
+    start_rectification,
+    submit_for_acceptance,
+)
+from ecoledger.ledger.services.registration import (
+    TicketInput,
+    add_ticket,
+    register_problem,
+    update_problem,
+)
+from ecoledger.ledger.services.source_plans import save_source_plan, set_source_measure_done
+from ecoledger.ledger.services.units import UnitAssignment
+
+__all__ = [
+    "MeasureInput",
+    "TicketInput",
+    "UnitAssignment",
+    "accept_problem",
+    "add_evidence",
+    "add_ticket",
+    "arbitrate_contest",
+    "contest_problem",
+    "decide_extension",
+    "dismiss_problem",
+    "extend_deadline",
+    "link_problems",
+    "rebound_problem",
+    "register_problem",
+    "reject_problem",
+    "related_problems",
+    "report_progress",
+    "request_extension",
+    "save_plan",
+    "save_source_plan",
+    "set_measure_done",
+    "set_source_measure_done",
+    "start_rectification",
+    "submit_for_acceptance",
+    "update_problem",
+    "verify_problem",
+]

@@ -1,0 +1,95 @@
+"""Acceptance (验收), rejection, and reopening a closed problem that came back (rebound)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ecoledger.ledger import workflow
+from ecoledger.ledger.choices import AcceptanceMethod, Action
+from ecoledger.ledger.models import Acceptance, Problem
+from ecoledger.ledger.schedule import schedule_due_on
+from ecoledger.ledger.services.assignment import check_deadline
+from ecoledger.lib import clock
+from ecoledger.lib.errors import InvalidInput
+from ecoledger.org.models import User
+
+
+def _open_review(problem: Problem) -> Acceptance:
+    return problem.acceptances.filter(reviewed_at__isnull=True).latest("submitted_at")
+
+
+@transaction.atomic
+def accept_problem(
+    problem: Problem,
+    *,
+    acting_user: User,
+    opinion: str,
+    method: str = AcceptanceMethod.ON_SITE,
+) -> Acceptance:
+    """Accept the rectification and close the problem; never by the person who submitted it."""
+    row = workflow.authorize(problem, Action.ACCEPT, acting_user, {"opinion": opinion.strip()})
+    if method not in AcceptanceMethod.values:
+        raise InvalidInput.field("method", _("Choose one of: %(values)s.") % {
+            "values": ", ".join(AcceptanceMethod.values)})
+    now = clock.now()
+    review = _open_review(problem)
+    review.reviewer, review.reviewed_at, review.passed = acting_user, now, True
+    review.method, review.opinion = method, opinion.strip()
+    review.save()
+    workflow.apply(
+        problem, row, acting_user, fields={"closed_at": now}, target=review,
+        message=opinion.strip(),
+    )
+    return review
+
+
+@transaction.atomic
+def reject_problem(
+    problem: Problem, *, acting_user: User, reason: str, deadline: date | None = None
+) -> Acceptance:
+    """Send the problem back to rectification with the reason; optionally a new deadline."""
+    row = workflow.authorize(problem, Action.REJECT, acting_user, {"reason": reason.strip()})
+    now = clock.now()
+    review = _open_review(problem)
+    review.reviewer, review.reviewed_at, review.passed = acting_user, now, False
+    review.opinion = reason.strip()
+    review.save()
+    fields: dict[str, object] = {"submitted_at": None, "submitted_by_id": None}
+    if deadline is not None:
+        check_deadline(deadline)
+        fields["deadline"] = deadline
+        fields["schedule_due_on"] = schedule_due_on(
+            problem.started_on, deadline, problem.measures_total, problem.measures_done
+        )
+    workflow.apply(problem, row, acting_user, fields=fields, target=review, message=reason.strip())
+    return review
+
+
+@transaction.atomic
+def rebound_problem(problem: Problem, *, acting_user: User, reason: str, deadline: date) -> Problem:
+    """A closed problem came back: reopen it for rectification with a new deadline, counted."""
+    row = workflow.authorize(
+        problem, Action.REBOUND, acting_user, {"reason": reason.strip(), "deadline": deadline}
+    )
+    check_deadline(deadline)
+    today = clock.today()
+    return workflow.apply(
+        problem,
+        row,
+        acting_user,
+        fields={
+            "closed_at": None,
+            "submitted_at": None,
+            "submitted_by_id": None,
+            "deadline": deadline,
+            "started_on": today,
+            "rebound_count": problem.rebound_count + 1,
+            "schedule_due_on": schedule_due_on(
+                today, deadline, problem.measures_total, problem.measures_done
+            ),
+        },
+        message=reason.strip(),
+    )

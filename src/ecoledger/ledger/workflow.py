@@ -1,0 +1,301 @@
+"""The problem workflow as one table (DESIGN: the problem's life).
+
+Each row says: from which states an action may be taken, the state it leads
+to (None: the state stays), which roles may take it, which inputs it needs,
+and which tie to the problem an officer needs. ``authorize`` checks a request
+against the table and the extra rules (four eyes, the contest window);
+``available_actions`` asks the same questions to decide which buttons a user
+sees; ``apply`` is the only code that writes a problem's state.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from ecoledger.audit.services import changes_between, record
+from ecoledger.ledger import tallies
+from ecoledger.ledger.choices import (
+    DUTY_ROLES,
+    OPEN_STATES,
+    Action,
+    ExtensionStatus,
+    Status,
+    UnitRole,
+)
+from ecoledger.ledger.models import Problem
+from ecoledger.lib import clock
+from ecoledger.lib.errors import ActionRefused, InvalidInput, StateConflict
+from ecoledger.org.choices import Role
+from ecoledger.org.models import User
+
+S = Status
+R = Role
+
+
+class Duty(enum.Enum):
+    """The tie an officer (region or department) needs to the problem, beyond seeing it."""
+
+    NONE = "none"
+    ANY_UNIT = "any_unit"  # lead, responsible or cooperating
+    DUTY_UNIT = "duty_unit"  # lead or responsible
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    sources: frozenset[Status]
+    target: Status | None
+    roles: frozenset[Role]
+    event: str
+    requires: tuple[str, ...] = ()
+    duty: Duty = Duty.NONE
+
+
+def _t(action: Action, sources: set[Status], target: Status | None, roles: set[Role],
+       event: str, requires: tuple[str, ...] = (), duty: Duty = Duty.NONE) -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(roles), event, requires, duty)
+
+
+OFFICERS = {R.REGION_OFFICER, R.DEPARTMENT_OFFICER}
+REGISTER_ROLES = frozenset({R.SUPERVISOR, R.INSPECTOR, R.REGION_OFFICER, R.DEPARTMENT_OFFICER})
+
+TRANSITIONS: tuple[Transition, ...] = (
+    _t(Action.VERIFY, {S.REPORTED}, S.ASSIGNED, {R.SUPERVISOR}, "verified",
+       ("lead_unit", "deadline")),
+    _t(Action.DISMISS, {S.REPORTED}, S.DISMISSED, {R.SUPERVISOR}, "dismissed", ("reason",)),
+    _t(Action.CONTEST, {S.ASSIGNED}, S.CONTESTED, OFFICERS, "contested", ("reason",),
+       Duty.DUTY_UNIT),
+    _t(Action.ARBITRATE, {S.CONTESTED}, S.ASSIGNED, {R.SUPERVISOR}, "arbitrated",
+       ("decision", "reason")),
+    _t(Action.START, {S.ASSIGNED}, S.RECTIFYING, {*OFFICERS, R.SUPERVISOR}, "started",
+       (), Duty.DUTY_UNIT),
+    _t(Action.EDIT_PLAN, {S.ASSIGNED, S.RECTIFYING}, None, {*OFFICERS, R.SUPERVISOR},
+       "plan_saved", ("goal",), Duty.DUTY_UNIT),
+    _t(Action.REPORT_PROGRESS, {S.RECTIFYING}, None, {*OFFICERS, R.ENTERPRISE, R.SUPERVISOR},
+       "progress_reported", ("text",), Duty.ANY_UNIT),
+    _t(Action.ADD_EVIDENCE, {S.REPORTED}, None,
+       {R.SUPERVISOR, R.INSPECTOR, *OFFICERS}, "evidence_added", ("file",)),
+    _t(Action.ADD_EVIDENCE, {S.ASSIGNED, S.RECTIFYING}, None,
+       {*OFFICERS, R.ENTERPRISE, R.SUPERVISOR}, "evidence_added", ("file",), Duty.ANY_UNIT),
+    _t(Action.ADD_EVIDENCE, {S.PENDING_ACCEPTANCE, S.CLOSED}, None,
+       {R.SUPERVISOR, R.INSPECTOR}, "evidence_added", ("file",)),
+    _t(Action.SUBMIT, {S.RECTIFYING}, S.PENDING_ACCEPTANCE, {*OFFICERS, R.SUPERVISOR},
+       "submitted", ("summary",), Duty.DUTY_UNIT),
+    _t(Action.REJECT, {S.PENDING_ACCEPTANCE}, S.RECTIFYING, {R.SUPERVISOR}, "rejected",
+       ("reason",)),
+    _t(Action.ACCEPT, {S.PENDING_ACCEPTANCE}, S.CLOSED, {R.SUPERVISOR}, "accepted",
+       ("opinion",)),
+    _t(Action.REBOUND, {S.CLOSED}, S.RECTIFYING, {R.SUPERVISOR}, "rebounded",
+       ("reason", "deadline")),
+    _t(Action.REQUEST_EXTENSION, {S.ASSIGNED, S.RECTIFYING}, None, OFFICERS,
+       "extension_requested", ("deadline", "reason"), Duty.DUTY_UNIT),
+    _t(Action.DECIDE_EXTENSION, {S.ASSIGNED, S.CONTESTED, S.RECTIFYING}, None, {R.SUPERVISOR},
+       "extension_decided", ("approve",)),
+    _t(Action.EXTEND_DEADLINE, {S.ASSIGNED, S.CONTESTED, S.RECTIFYING}, None, {R.SUPERVISOR},
+       "deadline_extended", ("deadline", "reason")),
+    _t(Action.EDIT, {S.REPORTED}, None, {R.SUPERVISOR, R.INSPECTOR, *OFFICERS}, "edited"),
+    _t(Action.EDIT, {S.ASSIGNED, S.CONTESTED, S.RECTIFYING, S.PENDING_ACCEPTANCE}, None,
+       {R.SUPERVISOR}, "edited"),
+    _t(Action.ADD_TICKET, {*OPEN_STATES, S.CLOSED}, None, {R.SUPERVISOR}, "ticket_added",
+       ("kind",)),
+    _t(Action.LINK, {*OPEN_STATES, S.CLOSED}, None, {R.SUPERVISOR, R.INSPECTOR},
+       "linked", ("kind",)),
+)
+
+
+def rows_for(action: Action) -> list[Transition]:
+    return [row for row in TRANSITIONS if row.action == action]
+
+
+# Extra rules, each returning the reason for a refusal or None.
+def _four_eyes(problem: Problem, user: User, today: date) -> str | None:
+    if problem.submitted_by_id == user.pk:
+        return _("Four eyes: the person who submitted a problem cannot accept it.")
+    return None
+
+
+def _contest_window(problem: Problem, user: User, today: date) -> str | None:
+    ends = problem.contest_window_ends_on
+    if ends is not None and today > ends:
+        return _("The window to contest this assignment closed on %(date)s.") % {"date": ends}
+    return None
+
+
+def _no_pending_extension(problem: Problem, user: User, today: date) -> str | None:
+    if problem.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        return _("An extension request is already waiting for a decision.")
+    return None
+
+
+def _pending_extension(problem: Problem, user: User, today: date) -> str | None:
+    if not problem.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        return _("There is no extension request waiting for a decision.")
+    return None
+
+
+def _reporter_or_supervisor(problem: Problem, user: User, today: date) -> str | None:
+    if user.role != R.SUPERVISOR and problem.reported_by_id != user.pk:
+        return _("Only its reporter or a supervisor may edit a problem before verification.")
+    return None
+
+
+GUARDS: Mapping[Action, Callable[[Problem, User, date], str | None]] = {
+    Action.ACCEPT: _four_eyes,
+    Action.CONTEST: _contest_window,
+    Action.REQUEST_EXTENSION: _no_pending_extension,
+    Action.DECIDE_EXTENSION: _pending_extension,
+    Action.EDIT: _reporter_or_supervisor,
+}
+
+
+def unit_roles_of(problem: Problem, user: User) -> set[UnitRole]:
+    """Which unit roles the user's own unit holds on the problem.
+
+    A region officer acts for their region and the regions below it; a
+    department officer for their department.
+    """
+    held: set[UnitRole] = set()
+    for unit in problem.units.all():
+        if user.role == R.DEPARTMENT_OFFICER:
+            ours = unit.department_id == user.department_id
+        else:
+            ours = bool(unit.region_id) and user.region.contains(unit.region)
+        if ours:
+            held.add(UnitRole(unit.role))
+    return held
+
+
+def _duty_refusal(row: Transition, problem: Problem, user: User) -> str | None:
+    if row.duty is Duty.NONE or user.role not in OFFICERS:
+        return None
+    held = unit_roles_of(problem, user)
+    if row.duty is Duty.DUTY_UNIT and not held & DUTY_ROLES:
+        return _("Only the lead or a responsible unit may do this; your unit is not one.")
+    if row.duty is Duty.ANY_UNIT and not held:
+        return _("Your unit is not among this problem's units.")
+    return None
+
+
+class Refusal(enum.Enum):
+    SCOPE = "scope"
+    ROLE = "role"
+    STATE = "state"
+    RULE = "rule"
+
+
+def check(
+    problem: Problem, action: Action, user: User
+) -> tuple[Transition | None, Refusal | None, str]:
+    """Decide whether ``user`` may take ``action`` now; the reason when not."""
+    if not Problem.objects.visible_to(user).filter(pk=problem.pk).exists():
+        return None, Refusal.SCOPE, _("This problem is outside your scope.")
+    rows = rows_for(action)
+    if not any(user.role in row.roles for row in rows):
+        return None, Refusal.ROLE, _("Your role may not %(action)s.") % {
+            "action": Action(action).label.lower()
+        }
+    row = next((r for r in rows if problem.status in r.sources and user.role in r.roles), None)
+    if row is None:
+        allowed = sorted({str(Status(s).label) for r in rows if user.role in r.roles
+                          for s in r.sources})
+        return None, Refusal.STATE, _(
+            "'%(action)s' is not possible while the problem is '%(status)s' (possible when: "
+            "%(allowed)s)."
+        ) % {
+            "action": Action(action).label,
+            "status": Status(problem.status).label,
+            "allowed": ", ".join(allowed),
+        }
+    reason = _duty_refusal(row, problem, user)
+    guard = GUARDS.get(action)
+    if reason is None and guard is not None:
+        reason = guard(problem, user, clock.today())
+    if reason:
+        return None, Refusal.RULE, reason
+    return row, None, ""
+
+
+def ensure_allowed(problem: Problem, action: Action, user: User) -> Transition:
+    """The row that allows this, or the refusal as an error (409 for the state, else 403)."""
+    row, refusal, reason = check(problem, action, user)
+    if row is None:
+        error = StateConflict if refusal is Refusal.STATE else ActionRefused
+        raise error(reason, code=f"refused_{refusal.value}" if refusal else None)
+    return row
+
+
+def authorize(
+    problem: Problem, action: Action, user: User, inputs: Mapping[str, Any]
+) -> Transition:
+    """The row that allows this with these inputs, or a refusal that changes nothing."""
+    row = ensure_allowed(problem, action, user)
+    missing = {
+        name: _("This is required to %(action)s.") % {"action": Action(action).label.lower()}
+        for name in row.requires
+        if inputs.get(name) in (None, "", [], {})
+    }
+    if missing:
+        raise InvalidInput(_("Some required inputs are missing."), fields=missing)
+    return row
+
+
+def available_actions(problem: Problem, user: User) -> list[Action]:
+    """The actions the user may take on the problem now, in table order."""
+    seen: list[Action] = []
+    for row in TRANSITIONS:
+        possible = user.role in row.roles and problem.status in row.sources
+        if possible and row.action not in seen and check(problem, row.action, user)[0]:
+            seen.append(row.action)
+    return seen
+
+
+def apply(
+    problem: Problem,
+    row: Transition,
+    actor: User,
+    *,
+    fields: Mapping[str, Any] | None = None,
+    effects: Callable[[], dict[str, list[Any]] | None] | None = None,
+    message: str = "",
+    target: Model | None = None,
+) -> Problem:
+    """Move the problem (compare-and-set on its status), run effects, keep tallies, record.
+
+    ``effects`` changes related rows (units, records) once the move has
+    succeeded and may return extra before/after pairs for the audit event.
+    """
+    now = clock.now()
+    values = dict(fields or {})
+    if row.target is not None:
+        values["status"] = row.target
+    before = {name: getattr(problem, name) for name in values}
+    keys_before = tallies.keys_of(problem)
+    moved = Problem.objects.filter(pk=problem.pk, status=problem.status).update(
+        **values, updated_at=now
+    )
+    if not moved:
+        raise StateConflict(
+            _("Someone else changed this problem a moment ago; reload it and try again."),
+            code="concurrent_change",
+        )
+    for name, value in values.items():
+        setattr(problem, name, value)
+    problem.updated_at = now
+    extra = effects() if effects else None
+    tallies.move(keys_before, tallies.keys_of(problem))
+    record(
+        f"ledger.problem.{row.event}",
+        actor=actor,
+        target=target or problem,
+        subject=problem,
+        changes={**changes_between(before, values), **(extra or {})},
+        message=message,
+    )
+    return problem

@@ -1,0 +1,64 @@
+"""``ecoledger demo``: migrate, seed the synthetic city once, print the logins, serve."""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from ecoledger.org.choices import Role
+from ecoledger.org.models import User
+
+DEMO_PASSWORD = "ecoledger-demo"
+SEED = 20260101
+
+
+class Command(BaseCommand):
+    help = "Run EcoLedger on SQLite with a synthetic city (ecoledger demo [--reset])."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--reset", action="store_true", help="start over with a new city")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--problems", type=int, default=600)
+        parser.add_argument("--no-serve", action="store_true", help="seed only, do not serve")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        if not User.objects.exists():
+            self._seed(options["problems"])
+        else:
+            self.stdout.write("Reusing the demo data in " + str(settings.DATA_DIR))
+        self._print_logins(options["host"], options["port"])
+        if not options["no_serve"]:
+            call_command("serve", host=options["host"], port=options["port"])
+
+    def _seed(self, problems: int) -> None:
+        from ecoledger.demo.city import build_city, seed_history
+
+        self.stdout.write("Building the synthetic city (first run only) …")
+        started = time.monotonic()
+        rng = random.Random(SEED)
+        city = build_city(rng, password=DEMO_PASSWORD)
+        report = seed_history(city, rng, problems=problems)
+        self.stdout.write(
+            f"Seeded {problems} problems in {time.monotonic() - started:.0f} s: {report}"
+        )
+
+    def _print_logins(self, host: str, port: int) -> None:
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"EcoLedger demo: http://{host}:{port}/"))
+        self.stdout.write(f"API: http://{host}:{port}/api/v1/  docs: http://{host}:{port}/api/docs/")
+        self.stdout.write(f"Logins (password for all: {DEMO_PASSWORD}):")
+        for role in Role:
+            user = User.objects.filter(role=role, is_active=True).order_by("username").first()
+            if user:
+                self.stdout.write(f"  {role.label:<36} {user.username}")
+        admin = User.objects.filter(is_superuser=True).order_by("username").first()
+        if admin:
+            self.stdout.write(f"  {'Administrator (admin site)':<36} {admin.username}")
+        self.stdout.write("")

@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from ecoledger.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.home, name="home"),
+    path("problems/", views.problem_list, name="problem-list"),
+    path("problems/<str:code>/", views.problem_detail, name="problem-detail"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence-file"),
+    path("healthz", views.health, name="health"),
+]

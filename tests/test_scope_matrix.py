@@ -1,0 +1,302 @@
+"""Every role against every endpoint and page, with objects inside and outside its scope.
+
+Nothing outside a user's scope is listed, shown, counted, exported or changed;
+nothing the role may not do is done. The catalogue below must name every URL
+the platform serves, so a new endpoint without a scope check fails here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from ecoledger.audit.models import Event
+from ecoledger.ledger import services, workflow
+from ecoledger.ledger.choices import Action, Status
+from ecoledger.ledger.models import Evidence, Measure, Problem
+from ecoledger.ledger.services import MeasureInput, UnitAssignment
+from ecoledger.lib import clock
+from ecoledger.org.choices import Role
+from ecoledger.org.models import Enterprise, PollutionSource
+from tests.factories import City, make_city, make_problem, make_user
+
+pytestmark = pytest.mark.django_db
+
+ACTION_ENDPOINTS = {
+    "problem-verify": Action.VERIFY, "problem-dismiss": Action.DISMISS,
+    "problem-contest": Action.CONTEST, "problem-arbitrate": Action.ARBITRATE,
+    "problem-start": Action.START, "problem-plan": Action.EDIT_PLAN,
+    "problem-progress": Action.REPORT_PROGRESS, "problem-evidence": Action.ADD_EVIDENCE,
+    "problem-submit": Action.SUBMIT, "problem-reject": Action.REJECT,
+    "problem-accept": Action.ACCEPT, "problem-rebound": Action.REBOUND,
+    "problem-request-extension": Action.REQUEST_EXTENSION,
+    "problem-decide-extension": Action.DECIDE_EXTENSION,
+    "problem-extend-deadline": Action.EXTEND_DEADLINE, "problem-tickets": Action.ADD_TICKET,
+    "problem-links": Action.LINK, "problem-detail:patch": Action.EDIT,
+}
+SCOPED_READS = {
+    "problem-detail", "problem-timeline", "evidence-detail", "evidence-download",
+    "measure-detail", "web:problem-detail", "web:evidence-file",
+}
+LISTS = {"problem-list", "problem-export", "web:problem-list"}
+COUNTS = {"api-dashboard", "web:home"}
+MASTER_DATA = {
+    "region-list", "region-detail", "department-list", "department-detail",
+    "water-body-list", "water-body-detail", "enterprise-list", "enterprise-detail",
+    "source-list", "source-detail",
+}
+SIGNED_IN = {"api-me", "api-root", "api-schema", "api-docs", "api-redoc", "measure-done"}
+PUBLIC = {"web:login", "web:logout", "set_language", "api-token", "web:health"}
+CATALOGUE = (
+    {name.split(":patch")[0] for name in ACTION_ENDPOINTS}
+    | SCOPED_READS | LISTS | COUNTS | MASTER_DATA | SIGNED_IN | PUBLIC
+)
+
+
+def _url_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _url_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_the_catalogue_names_every_url_the_platform_serves():
+    assert set(_url_names(get_resolver().url_patterns)) == CATALOGUE
+
+
+@dataclass
+class World:
+    city: City
+    inside: Problem
+    outside: Problem
+    users: dict[str, object]
+
+
+def _rectifying(city: City, district: int) -> Problem:
+    units = UnitAssignment(lead=city.districts[district],
+                           responsible=[city.departments[district]])
+    problem = make_problem(city, status=Status.RECTIFYING, units=units,
+                           region=city.towns[district][0], source=city.sources[district])
+    services.save_plan(problem, acting_user=city.supervisor, goal="Stop it", measures=[
+        MeasureInput("Cover", "site", problem.deadline)])
+    from tests.factories import jpeg_bytes
+
+    services.add_evidence(problem, acting_user=city.supervisor,
+                          upload=io.BytesIO(jpeg_bytes(seed=problem.pk)), name="p.jpg",
+                          stage="during")
+    return Problem.objects.get(pk=problem.pk)
+
+
+@pytest.fixture
+def world() -> World:
+    city = make_city()
+    inside, outside = _rectifying(city, 0), _rectifying(city, 1)
+    users = {
+        "supervisor": city.second_supervisor,
+        "leader": make_user(Role.LEADER),
+        "region_officer": make_user(Role.REGION_OFFICER, region=city.districts[0]),
+        "town_officer": make_user(Role.REGION_OFFICER, region=city.towns[0][0]),
+        "department_officer": make_user(Role.DEPARTMENT_OFFICER, department=city.departments[0]),
+        "enterprise": make_user(Role.ENTERPRISE, enterprise=city.enterprises[0]),
+        "inspector": make_user(Role.INSPECTOR, region=city.districts[0]),
+        "no_role": make_user(""),
+    }
+    return World(city, inside, outside, users)
+
+
+ROLES = ["supervisor", "leader", "region_officer", "town_officer", "department_officer",
+         "enterprise", "inspector", "no_role"]
+
+
+def _client(user) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def _sees(user, problem: Problem) -> bool:
+    return Problem.objects.visible_to(user).filter(pk=problem.pk).exists()
+
+
+def _state(problem: Problem) -> tuple:
+    fresh = Problem.objects.get(pk=problem.pk)
+    return (fresh.status, fresh.deadline, fresh.title, fresh.updated_at, Event.objects.count(),
+            fresh.evidence.count())
+
+
+def test_roles_see_what_design_says(world):
+    expected = {
+        "supervisor": (True, True), "leader": (True, True), "region_officer": (True, False),
+        "town_officer": (True, False), "department_officer": (True, False),
+        "enterprise": (True, False), "inspector": (True, False), "no_role": (False, False),
+    }
+    for role, (inside, outside) in expected.items():
+        user = world.users[role]
+        assert (_sees(user, world.inside), _sees(user, world.outside)) == (inside, outside), role
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reads_show_only_what_is_in_scope(world, role):
+    user = world.users[role]
+    client = _client(user)
+    visible = set(Problem.objects.visible_to(user).values_list("code", flat=True))
+
+    listed = {row["code"] for row in client.get(reverse("problem-list")).json()["results"]}
+    exported = _csv_codes(client.get(reverse("problem-export")))
+    page = client.get(reverse("web:problem-list")).content.decode()
+    dashboard = client.get(reverse("api-dashboard")).json()
+
+    assert listed == visible
+    assert exported == visible
+    assert {code for code in (world.inside.code, world.outside.code) if code in page} == (
+        visible & {world.inside.code, world.outside.code})
+    assert dashboard["total"] == len(visible)
+    assert sum(row["total"] for row in dashboard["by_district"]) == len(visible)
+    for problem in (world.inside, world.outside):
+        expected = 200 if _sees(user, problem) else 404
+        evidence = problem.evidence.first()
+        measure = Measure.objects.get(plan__problem=problem)
+        urls = [
+            reverse("problem-detail", args=[problem.code]),
+            reverse("problem-timeline", args=[problem.code]),
+            reverse("evidence-detail", args=[evidence.pk]),
+            reverse("evidence-download", args=[evidence.pk]),
+            reverse("measure-detail", args=[measure.pk]),
+            reverse("web:problem-detail", args=[problem.code]),
+            reverse("web:evidence-file", args=[evidence.pk]),
+        ]
+        for url in urls:
+            assert client.get(url).status_code == expected, (role, url)
+
+
+def _csv_codes(response) -> set[str]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return {row["code"] for row in csv.DictReader(io.StringIO(text))}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_master_data_follows_scope(world, role):
+    user = world.users[role]
+    client = _client(user)
+    enterprises = set(Enterprise.objects.visible_to(user).values_list("pk", flat=True))
+    sources = set(PollutionSource.objects.visible_to(user).values_list("pk", flat=True))
+
+    listed_enterprises = {e["id"] for e in client.get(reverse("enterprise-list")).json()["results"]}
+    listed_sources = {s["id"] for s in client.get(reverse("source-list")).json()["results"]}
+
+    assert listed_enterprises == enterprises
+    assert listed_sources == sources
+    for enterprise in world.city.enterprises:
+        status = client.get(reverse("enterprise-detail", args=[enterprise.pk])).status_code
+        assert status == (200 if enterprise.pk in enterprises else 404)
+    for name in ("region", "department", "water-body"):
+        assert client.get(reverse(f"{name}-list")).status_code == 200
+    assert client.get(reverse("region-detail", args=[world.city.city.pk])).status_code == 200
+    assert client.get(reverse("department-detail",
+                              args=[world.city.departments[0].pk])).status_code == 200
+
+
+def test_enterprise_and_region_scopes_of_master_data(world):
+    assert list(Enterprise.objects.visible_to(world.users["enterprise"])) == [
+        world.city.enterprises[0]]
+    assert set(Enterprise.objects.visible_to(world.users["region_officer"])) == {
+        world.city.enterprises[0]}
+    assert set(Enterprise.objects.visible_to(world.users["department_officer"])) == set(
+        world.city.enterprises)
+
+
+def _action_url(name: str, problem: Problem) -> tuple[str, str]:
+    if name == "problem-detail:patch":
+        return "patch", reverse("problem-detail", args=[problem.code])
+    return "post", reverse(name, args=[problem.code])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_writes_outside_scope_are_not_found_and_change_nothing(world, role):
+    user = world.users[role]
+    client = _client(user)
+    hidden = [p for p in (world.inside, world.outside) if not _sees(user, p)]
+    for problem in hidden:
+        before = _state(problem)
+        for name in ACTION_ENDPOINTS:
+            method, url = _action_url(name, problem)
+            response = getattr(client, method)(url, {"reason": "x", "text": "x"}, format="json")
+            assert response.status_code == 404, (role, name)
+        measure = Measure.objects.get(plan__problem=problem)
+        assert client.post(reverse("measure-done", args=[measure.pk])).status_code == 404
+        assert _state(problem) == before
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "no_role"])
+def test_writes_the_role_may_not_do_are_refused_and_change_nothing(world, role):
+    user = world.users[role]
+    client = _client(user)
+    problem = world.inside
+    for name, action in ACTION_ENDPOINTS.items():
+        row, refusal, _reason = workflow.check(problem, action, user)
+        if row is not None:
+            continue
+        before = _state(problem)
+        method, url = _action_url(name, problem)
+        response = getattr(client, method)(url, {"reason": "x", "text": "x"}, format="json")
+        expected = 409 if refusal is workflow.Refusal.STATE else 403
+        assert response.status_code == expected, (role, name, response.content)
+        assert response.json()["code"].startswith("refused"), response.json()
+        assert _state(problem) == before, (role, name)
+
+
+def test_anonymous_gets_nothing(world):
+    api, pages = APIClient(), Client()
+    evidence = world.inside.evidence.first()
+    api_urls = [
+        reverse("problem-list"), reverse("problem-export"), reverse("api-dashboard"),
+        reverse("api-me"), reverse("api-root"), reverse("api-schema"), reverse("api-docs"),
+        reverse("api-redoc"), reverse("problem-detail", args=[world.inside.code]),
+        reverse("problem-timeline", args=[world.inside.code]),
+        reverse("evidence-detail", args=[evidence.pk]),
+        reverse("evidence-download", args=[evidence.pk]),
+        reverse("enterprise-list"), reverse("source-list"), reverse("region-list"),
+    ]
+    for url in api_urls:
+        assert api.get(url).status_code in (401, 403), url
+    before = _state(world.inside)
+    for name in ACTION_ENDPOINTS:
+        method, url = _action_url(name, world.inside)
+        assert getattr(api, method)(url, {}, format="json").status_code in (401, 403), name
+    assert _state(world.inside) == before
+    for url in (reverse("web:home"), reverse("web:problem-list"),
+                reverse("web:problem-detail", args=[world.inside.code]),
+                reverse("web:evidence-file", args=[evidence.pk])):
+        response = pages.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+
+
+def test_filters_cannot_widen_the_scope(world):
+    client = _client(world.users["region_officer"])
+    district = world.city.districts[1]
+
+    response = client.get(reverse("problem-list"), {"region": district.pk})
+
+    assert response.json()["results"] == []
+
+
+def test_public_endpoints_answer_without_login(world):
+    client = Client()
+
+    assert client.get(reverse("web:login")).status_code == 200
+    assert client.get(reverse("web:health")).json() == {"status": "ok"}
+    token = APIClient().post(reverse("api-token"), {"username": "supervisor2",
+                                                    "password": "pw-for-tests-1"})
+    assert token.status_code == 200 and token.json()["token"]
+    assert clock.today()  # the clock is the platform's
+    assert Evidence.objects.count() == 2
