@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +14,7 @@ from ecoledger.audit.models import Event
 from ecoledger.audit.services import verify_chain
 from ecoledger.ledger.choices import Status
 from tests.factories import make_city, make_problem
+from tests.processes import ecoledger, process_env
 
 
 def _history() -> list[Event]:
@@ -152,34 +151,15 @@ def test_the_verify_command_exits_non_zero_naming_the_event():
 @pytest.mark.slow
 def test_ecoledger_audit_verify_as_a_process(committed_db, tmp_path):
     _history()
-    env = _process_env()
+    env = process_env(tmp_path)
 
-    intact = subprocess.run([sys.executable, "-m", "ecoledger.cli", "audit", "verify"],
-                            env=env, capture_output=True, text=True)
+    intact = ecoledger("audit", "verify", env=env)
     remove_guards(connection)
     _raw("DELETE FROM audit_event WHERE seq = 2")
-    broken = subprocess.run([sys.executable, "-m", "ecoledger.cli", "audit", "verify"],
-                            env=env, capture_output=True, text=True)
+    broken = ecoledger("audit", "verify", env=env)
 
     assert intact.returncode == 0, intact.stderr
     assert "intact" in intact.stdout
     assert broken.returncode == 1
     assert "event seq 3" in broken.stderr
 
-
-def _process_env() -> dict[str, str]:
-    """Point a child ``ecoledger`` at the test database."""
-    import os
-
-    settings_dict = connection.settings_dict
-    env = dict(os.environ)
-    if connection.vendor == "sqlite":
-        env["ECOLEDGER_DATABASE_URL"] = f"sqlite:///{settings_dict['NAME']}"
-    else:
-        env["ECOLEDGER_DATABASE_URL"] = (
-            f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD']}@"
-            f"{settings_dict['HOST'] or 'localhost'}:{settings_dict['PORT'] or 5432}/"
-            f"{settings_dict['NAME']}"
-        )
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    return env
