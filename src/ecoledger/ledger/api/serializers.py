@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -43,7 +43,7 @@ class UnitRefField(serializers.Field):
 
     default_error_messages = {
         "shape": _('Give a unit as {"kind": "region" or "department", "id": number}.'),
-        "missing": _("There is no %(kind)s with id %(id)s."),
+        "missing": _("There is no {kind} with id {id}."),
     }
 
     def to_internal_value(self, data: Any) -> Region | Department:
