@@ -200,3 +200,14 @@ def test_the_openapi_schema_describes_the_endpoints(city):
     assert "/api/v1/problems/{code}/accept/" in schema["paths"]
     assert "/api/v1/problems/" in schema["paths"]
     assert client.get(reverse("api-docs")).status_code == 200
+
+
+def test_a_malformed_unit_reference_is_explained(city):
+    client = _token_client(city.supervisor)
+    problem = make_problem(city)
+
+    response = client.post(reverse("problem-verify", args=[problem.code]),
+                           {"lead_unit": "district 1", "deadline": "2099-01-01"}, format="json")
+
+    assert response.json()["fields"] == {"lead_unit": [
+        'Give a unit as {"kind": "region" or "department", "id": number}.']}

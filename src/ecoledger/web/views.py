@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from ecoledger.audit.services import timeline
 from ecoledger.ledger import selectors, workflow
+from ecoledger.ledger.choices import Status
 from ecoledger.ledger.filters import ProblemFilter
 from ecoledger.ledger.models import Evidence, Problem, ProblemUnit, RectificationPlan
 from ecoledger.ledger.services import related_problems
@@ -34,7 +35,8 @@ def _visible(request: HttpRequest):  # type: ignore[no-untyped-def]
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     figures = selectors.dashboard(request.user, clock.today())
-    return render(request, "web/home.html", {"figures": figures})
+    statuses = [(status, label, figures["by_status"][status]) for status, label in Status.choices]
+    return render(request, "web/home.html", {"figures": figures, "statuses": statuses})
 
 
 @login_required

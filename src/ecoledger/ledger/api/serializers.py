@@ -42,7 +42,7 @@ class UnitRefField(serializers.Field):
     """A unit given as ``{"kind": "region" | "department", "id": 12}``."""
 
     default_error_messages = {
-        "shape": _('Give a unit as {"kind": "region" or "department", "id": number}.'),
+        "shape": _('Give a unit as {{"kind": "region" or "department", "id": number}}.'),
         "missing": _("There is no {kind} with id {id}."),
     }
 
