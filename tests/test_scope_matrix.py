@@ -143,6 +143,9 @@ def test_roles_see_what_design_says(world):
     for role, (inside, outside) in expected.items():
         user = world.users[role]
         assert (_sees(user, world.inside), _sees(user, world.outside)) == (inside, outside), role
+        allowed = (Problem.objects.allows(user, world.inside),
+                   Problem.objects.allows(user, world.outside))
+        assert allowed == (inside, outside), role
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from ecoledger.ledger.services import UnitAssignment
 from ecoledger.lib import clock
 from ecoledger.lib.errors import ActionRefused, InvalidInput
 from ecoledger.org.choices import Role
-from tests.factories import make_problem, make_user
+from tests.factories import jpeg_bytes, make_problem, make_user
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -216,3 +217,26 @@ def test_a_stale_copy_cannot_overwrite_a_newer_state(city):
     assert getattr(error.value, "code", "") in {"concurrent_change", "refused_state"}
     problem.refresh_from_db()
     assert problem.status == Status.DISMISSED
+
+
+def test_submitting_withdraws_a_pending_extension_request(city):
+    officer = make_user(Role.REGION_OFFICER, region=city.districts[0])
+    problem = make_problem(city, status=Status.RECTIFYING)
+    services.request_extension(problem, acting_user=officer,
+                               deadline=problem.deadline + timedelta(days=5), reason="Rain")
+    services.add_evidence(problem, acting_user=officer, upload=io.BytesIO(jpeg_bytes(seed=99)),
+                          name="after.jpg", stage="after")
+
+    services.submit_for_acceptance(problem, acting_user=officer, summary="Done early")
+
+    assert problem.extensions.get().status == "withdrawn"
+
+
+def test_a_link_shows_on_both_timelines(city):
+    first, second = make_problem(city), make_problem(city)
+
+    services.link_problems(first, second, acting_user=city.supervisor, kind="same_water_body")
+
+    assert Event.objects.filter(action="ledger.problem.linked").count() == 2
+    assert {e.subject_id for e in Event.objects.filter(action="ledger.problem.linked")} == {
+        str(first.pk), str(second.pk)}

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from ecoledger.ledger.models import Problem
 
 Key = tuple[str, int, str, str, str]
+# Problem fields that are part of a tally key; units are the other part.
+KEY_FIELDS = frozenset({"status", "region", "domain", "origin"})
 REGION = "region"
 DEPARTMENT = "department"
 

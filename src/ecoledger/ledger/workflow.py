@@ -162,7 +162,7 @@ def unit_roles_of(problem: Problem, user: User) -> set[UnitRole]:
     department officer for their department.
     """
     held: set[UnitRole] = set()
-    for unit in problem.units.all():
+    for unit in problem.units.select_related("region"):
         if user.role == R.DEPARTMENT_OFFICER:
             ours = unit.department_id == user.department_id
         else:
@@ -194,7 +194,7 @@ def check(
     problem: Problem, action: Action, user: User
 ) -> tuple[Transition | None, Refusal | None, str]:
     """Decide whether ``user`` may take ``action`` now; the reason when not."""
-    if not Problem.objects.visible_to(user).filter(pk=problem.pk).exists():
+    if not Problem.objects.allows(user, problem):
         return None, Refusal.SCOPE, _("This problem is outside your scope.")
     rows = rows_for(action)
     if not any(user.role in row.roles for row in rows):
@@ -265,18 +265,21 @@ def apply(
     effects: Callable[[], dict[str, list[Any]] | None] | None = None,
     message: str = "",
     target: Model | None = None,
+    units_change: bool = False,
 ) -> Problem:
     """Move the problem (compare-and-set on its status), run effects, keep tallies, record.
 
     ``effects`` changes related rows (units, records) once the move has
-    succeeded and may return extra before/after pairs for the audit event.
+    succeeded and may return extra before/after pairs for the audit event;
+    ``units_change`` says they replace the problem's units, which moves tallies.
     """
     now = clock.now()
     values = dict(fields or {})
     if row.target is not None:
         values["status"] = row.target
     before = {name: getattr(problem, name) for name in values}
-    keys_before = tallies.keys_of(problem)
+    counted = units_change or bool(tallies.KEY_FIELDS & set(values))
+    keys_before = tallies.keys_of(problem) if counted else None
     moved = Problem.objects.filter(pk=problem.pk, status=problem.status).update(
         **values, updated_at=now
     )
@@ -289,7 +292,8 @@ def apply(
         setattr(problem, name, value)
     problem.updated_at = now
     extra = effects() if effects else None
-    tallies.move(keys_before, tallies.keys_of(problem))
+    if keys_before is not None:
+        tallies.move(keys_before, tallies.keys_of(problem))
     record(
         f"ledger.problem.{row.event}",
         actor=actor,

@@ -63,7 +63,7 @@ def verify_problem(
         fields["responsible_person"] = responsible_person.strip()
     return workflow.apply(
         problem, row, acting_user, fields=fields, effects=lambda: set_units(problem, units),
-        message=note,
+        message=note, units_change=True,
     )
 
 
@@ -142,5 +142,6 @@ def arbitrate_contest(
         effects=(lambda: set_units(problem, units)) if reassign else None,  # type: ignore[arg-type]
         target=contest,
         message=reason.strip(),
+        units_change=reassign,
     )
     return contest

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ecoledger.audit.services import record
 from ecoledger.ledger import workflow
 from ecoledger.ledger.choices import Action, LinkKind
 from ecoledger.ledger.models import Problem, ProblemLink
@@ -36,6 +37,9 @@ def link_problems(
         problem, row, acting_user, target=link,
         effects=lambda: {"linked": [None, f"{other.code} ({kind})"]},
     )
+    # The other problem's timeline shows the link too.
+    record("ledger.problem.linked", actor=acting_user, target=link, subject=other,
+           changes={"linked": [None, f"{problem.code} ({kind})"]})
     return link
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ecoledger.ledger import workflow
-from ecoledger.ledger.choices import Action, EvidenceStage
+from ecoledger.ledger.choices import Action, EvidenceStage, ExtensionStatus
 from ecoledger.ledger.models import (
     Acceptance,
     Evidence,
@@ -217,6 +217,10 @@ def submit_for_acceptance(problem: Problem, *, acting_user: User, summary: str) 
             _("Attach at least one after-rectification photo or supporting document first."),
         )
     now = clock.now()
+    # A request for more time is moot once the work is handed in.
+    problem.extensions.filter(status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.WITHDRAWN, decided_at=now
+    )
     acceptance = Acceptance.objects.create(
         problem=problem, submitted_by=acting_user, submitted_at=now, submission=summary.strip()
     )

@@ -57,8 +57,8 @@ class Command(BaseCommand):
         for role in Role:
             user = User.objects.filter(role=role, is_active=True).order_by("username").first()
             if user:
-                self.stdout.write(f"  {role.label:<36} {user.username}")
+                self.stdout.write(f"  {user.username:<14} {role.value:<20} {user.unit_label}")
         admin = User.objects.filter(is_superuser=True).order_by("username").first()
         if admin:
-            self.stdout.write(f"  {'Administrator (admin site)':<36} {admin.username}")
+            self.stdout.write(f"  {admin.username:<14} {'administrator':<20} /admin/")
         self.stdout.write("")
