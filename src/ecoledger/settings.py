@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "ecoledger.org",
     "ecoledger.audit",
     "ecoledger.ledger",
+    "ecoledger.jobs",
+    "ecoledger.monitoring",
     "ecoledger.web",
 ]
 

@@ -114,11 +114,25 @@ def rows_for(action: Action) -> list[Transition]:
     return [row for row in TRANSITIONS if row.action == action]
 
 
+AcceptanceCheck = Callable[[Problem], str | None]
+_ACCEPTANCE_CHECKS: list[AcceptanceCheck] = []
+
+
+def register_acceptance_check(check: AcceptanceCheck) -> None:
+    """Let another part of the platform hold acceptance back (monitoring: data not yet compliant).
+
+    The ledger stays ignorant of who registers; each check returns the reason
+    to refuse, or None.
+    """
+    if check not in _ACCEPTANCE_CHECKS:
+        _ACCEPTANCE_CHECKS.append(check)
+
+
 # Extra rules, each returning the reason for a refusal or None.
 def _four_eyes(problem: Problem, user: User, today: date) -> str | None:
     if problem.submitted_by_id == user.pk:
         return _("Four eyes: the person who submitted a problem cannot accept it.")
-    return None
+    return next((reason for check in _ACCEPTANCE_CHECKS if (reason := check(problem))), None)
 
 
 def _contest_window(problem: Problem, user: User, today: date) -> str | None:

@@ -123,6 +123,7 @@ def test_leading_garbage_without_any_packet_is_reported_at_close() -> None:
             "5 bytes skipped from byte 0: not part of any packet (starts 'hello')",
             0,
             5,
+            b"hello",
         )
     ]
 

@@ -25,6 +25,8 @@ from ecoledger.monitoring.hj212.packet import CRC_DIGITS, HEAD, SEGMENT_START, T
 
 FRAME_OVERHEAD = SEGMENT_START + CRC_DIGITS + len(TRAILER)
 _SAMPLE_BYTES = 16
+RAW_KEPT = 4096
+"""Skipped bytes kept with an error (for quarantine): enough to see what a device sent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ class FramingError:
     message: str
     offset: int
     length: int
+    raw: bytes = b""
 
 
 FramerEvent = Frame | FramingError
@@ -58,16 +61,17 @@ class _Discard:
 
     def add(self, skipped: bytes) -> None:
         self.length += len(skipped)
-        if len(self.sample) < _SAMPLE_BYTES:
-            self.sample = (self.sample + skipped)[:_SAMPLE_BYTES]
+        if len(self.sample) < RAW_KEPT:
+            self.sample = (self.sample + skipped)[:RAW_KEPT]
 
     def report(self) -> FramingError:
         where = f"{self.length} bytes skipped from byte {self.offset}"
         if self.reason is Reason.GARBAGE:
-            message = f"{where}: not part of any packet (starts {show_bytes(self.sample)})"
+            start = show_bytes(self.sample[:_SAMPLE_BYTES])
+            message = f"{where}: not part of any packet (starts {start})"
         else:
             message = f"{self.detail}; {where}"
-        return FramingError(self.reason, message, self.offset, self.length)
+        return FramingError(self.reason, message, self.offset, self.length, self.sample)
 
 
 class _Failure(Exception):
@@ -133,6 +137,7 @@ class Framer:
                     f"{self._offset}",
                     self._offset,
                     length,
+                    bytes(self._buffer[:RAW_KEPT]),
                 )
             )
             self._consume(length)

@@ -1,0 +1,1 @@
+"""The HJ 212 receiver: asyncio TCP server, batch writer, metrics."""
