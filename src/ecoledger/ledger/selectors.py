@@ -39,6 +39,13 @@ def _grouped(user: User, visible: QuerySet[Problem], field: str) -> dict[Any, in
     return {row[field]: row["n"] for row in summed.annotate(n=Sum("count")).order_by()}
 
 
+def _rebounded(user: User, visible: QuerySet[Problem]) -> int:
+    rows = _tally_rows(user)
+    if rows is None:
+        return visible.filter(rebound_count__gt=0).count()
+    return rows.filter(rebounded=True).aggregate(n=Sum("count"))["n"] or 0
+
+
 def counts_by_district(user: User) -> list[dict[str, Any]]:
     """Problems per district and status (a department sees its own problems per district)."""
     rows = _tally_rows(user)
@@ -94,6 +101,6 @@ def dashboard(user: User, today: date) -> dict[str, Any]:
         "by_origin": _grouped(user, visible, "origin"),
         "lights": lights,
         "overdue": lights[TrafficLight.RED],
-        "rebounded": visible.filter(rebound_count__gt=0).count(),
+        "rebounded": _rebounded(user, visible),
         "by_district": counts_by_district(user),
     }

@@ -12,22 +12,24 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 
 from ecoledger.ledger.models import ProblemTally, ProblemUnit
 
 if TYPE_CHECKING:
     from ecoledger.ledger.models import Problem
 
-Key = tuple[str, int, str, str, str]
+Key = tuple[str, int, str, str, str, bool]
 # Problem fields that are part of a tally key; units are the other part.
-KEY_FIELDS = frozenset({"status", "region", "domain", "origin"})
+KEY_FIELDS = frozenset({"status", "region", "domain", "origin", "rebound_count"})
+FIELDS = ("scope_kind", "scope_id", "status", "domain", "origin", "rebounded")
 REGION = "region"
 DEPARTMENT = "department"
 
 
 def keys_of(problem: Problem) -> Counter[Key]:
-    base = (str(problem.status), str(problem.domain), str(problem.origin))
+    base = (str(problem.status), str(problem.domain), str(problem.origin),
+            problem.rebound_count > 0)
     keys: Counter[Key] = Counter({(REGION, problem.region_id, *base): 1})
     department_ids = set(
         ProblemUnit.objects.filter(problem=problem, department__isnull=False).values_list(
@@ -48,14 +50,7 @@ def move(before: Counter[Key], after: Counter[Key]) -> None:
 
 
 def _add(key: Key, change: int) -> None:
-    scope_kind, scope_id, status, domain, origin = key
-    lookup = {
-        "scope_kind": scope_kind,
-        "scope_id": scope_id,
-        "status": status,
-        "domain": domain,
-        "origin": origin,
-    }
+    lookup = dict(zip(FIELDS, key, strict=True))
     rows = ProblemTally.objects.filter(**lookup)
     if rows.update(count=F("count") + change):
         return
@@ -69,32 +64,33 @@ def counted() -> Counter[Key]:
     from ecoledger.ledger.models import Problem
 
     counts: Counter[Key] = Counter()
+    rebounded = Q(rebound_count__gt=0)
     by_region = Problem.objects.values("region_id", "status", "domain", "origin").annotate(
-        n=Count("id")
+        again=ExpressionWrapper(rebounded, output_field=BooleanField()), n=Count("id")
     )
     for row in by_region.order_by():
-        counts[(REGION, row["region_id"], row["status"], row["domain"], row["origin"])] = row["n"]
+        key = (REGION, row["region_id"], row["status"], row["domain"], row["origin"],
+               bool(row["again"]))
+        counts[key] += row["n"]
     by_department = (
         ProblemUnit.objects.filter(department__isnull=False)
         .values("department_id", "problem__status", "problem__domain", "problem__origin")
-        .annotate(n=Count("problem_id", distinct=True))
+        .annotate(
+            again=ExpressionWrapper(Q(problem__rebound_count__gt=0), output_field=BooleanField()),
+            n=Count("problem_id", distinct=True),
+        )
     )
     for row in by_department.order_by():
-        key = (
-            DEPARTMENT,
-            row["department_id"],
-            row["problem__status"],
-            row["problem__domain"],
-            row["problem__origin"],
-        )
-        counts[key] = row["n"]
+        key = (DEPARTMENT, row["department_id"], row["problem__status"],
+               row["problem__domain"], row["problem__origin"], bool(row["again"]))
+        counts[key] += row["n"]
     return counts
 
 
 def stored() -> Counter[Key]:
     return Counter(
         {
-            (t.scope_kind, t.scope_id, t.status, t.domain, t.origin): t.count
+            (t.scope_kind, t.scope_id, t.status, t.domain, t.origin, t.rebounded): t.count
             for t in ProblemTally.objects.exclude(count=0)
         }
     )
@@ -103,9 +99,7 @@ def stored() -> Counter[Key]:
 @transaction.atomic
 def rebuild() -> int:
     ProblemTally.objects.all().delete()
-    rows = [
-        ProblemTally(scope_kind=k[0], scope_id=k[1], status=k[2], domain=k[3], origin=k[4], count=n)
-        for k, n in counted().items()
-    ]
+    rows = [ProblemTally(**dict(zip(FIELDS, key, strict=True)), count=n)
+            for key, n in counted().items()]
     ProblemTally.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProblemTally(models.Model):
-    """How many problems one scope holds per status, domain and origin.
+    """How many problems one scope holds per status, domain, origin and rebound.
 
     Kept by the ledger's services in the same transaction as every change that
     moves a problem between keys, so dashboards read a few hundred rows instead
@@ -20,13 +20,14 @@ class ProblemTally(models.Model):
     status = models.CharField(max_length=20)
     domain = models.CharField(max_length=20)
     origin = models.CharField(max_length=20)
+    rebounded = models.BooleanField(default=False)
     count = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("problem tally")
         constraints = [
             models.UniqueConstraint(
-                fields=["scope_kind", "scope_id", "status", "domain", "origin"],
+                fields=["scope_kind", "scope_id", "status", "domain", "origin", "rebounded"],
                 name="tally_key_once",
             ),
         ]
