@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ecoledger.monitoring.hj212 import Frame, Framer, FramingError
 
@@ -13,13 +13,22 @@ if TYPE_CHECKING:
     from ecoledger.monitoring.receiver.server import Receiver
 
 
+class Source(Protocol):
+    """Where data came from and how to answer it once stored (a TCP device, an MQTT message)."""
+
+    peer: str
+
+    def deliver(self, answer: bytes) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Arrival:
-    """A frame (or bytes that would not frame) waiting for the writer."""
+    """A frame (or bytes that would not frame, or an MQTT payload) waiting for the writer."""
 
-    connection: DeviceConnection
+    source: Source
     frame: bytes
     error: FramingError | None = None
+    topic: str | None = None
 
 
 class DeviceConnection(asyncio.Protocol):
@@ -75,9 +84,9 @@ class DeviceConnection(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.receiver.closed(self)
 
-    def send(self, data: bytes) -> None:
+    def deliver(self, answer: bytes) -> None:
         if self.transport is not None and not self.transport.is_closing():
-            self.transport.write(data)
+            self.transport.write(answer)
 
     def pause(self) -> None:
         if not self.paused and self.transport is not None and not self.transport.is_closing():

@@ -25,10 +25,12 @@ from ecoledger.monitoring.choices import Transport
 from ecoledger.monitoring.hj212 import Compat
 from ecoledger.monitoring.ingest.directory import PointDirectory
 from ecoledger.monitoring.ingest.hj212_intake import Hj212Intake, Taken
+from ecoledger.monitoring.ingest.mqtt_intake import MqttIntake
 from ecoledger.monitoring.ingest.rows import QuarantineRow
 from ecoledger.monitoring.ingest.store import store_batch
-from ecoledger.monitoring.receiver.connection import Arrival, DeviceConnection
+from ecoledger.monitoring.receiver.connection import Arrival, DeviceConnection, Source
 from ecoledger.monitoring.receiver.metrics import Metrics, serve_metrics
+from ecoledger.monitoring.receiver.mqtt import MqttSubscriber
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ class ReceiverSettings:
     max_frame_size: int = 12_000
     retry_seconds: float = 1.0
     mqtt_url: str = ""
+    mqtt_client_id: str = "ecoledger-receiver"
 
 
 class Receiver:
@@ -54,6 +57,8 @@ class Receiver:
         self.settings = settings
         self.directory = directory or PointDirectory()
         self.intake = Hj212Intake(self.directory)
+        self.mqtt_intake = MqttIntake(self.directory)
+        self.mqtt: MqttSubscriber | None = None
         self.metrics = Metrics()
         self.queue: asyncio.Queue[Arrival] = asyncio.Queue()
         self.connections: set[DeviceConnection] = set()
@@ -83,6 +88,10 @@ class Receiver:
             asyncio.create_task(self._write_forever(), name="receiver-writer"),
             asyncio.create_task(self._sweep_forever(), name="receiver-sweep"),
         ]
+        if self.settings.mqtt_url:
+            self.mqtt = MqttSubscriber(self.settings.mqtt_url, self, loop,
+                                       client_id=self.settings.mqtt_client_id)
+            self.mqtt.start()
 
     @property
     def port(self) -> int:
@@ -162,28 +171,32 @@ class Receiver:
                 await asyncio.sleep(self.settings.retry_seconds)
         self.metrics.observe_batch(time.monotonic() - started)
         self.metrics.counts.update(taken.counts)
-        for connection, answer in answers:
-            connection.send(answer)
+        for source, answer in answers:
+            source.deliver(answer)
         self.metrics.queue_depth = self.queue.qsize()
         self._maybe_resume()
 
-    def _store(self, batch: list[Arrival]) -> tuple[Taken, list[tuple[DeviceConnection, bytes]]]:
+    def _store(self, batch: list[Arrival]) -> tuple[Taken, list[tuple[Source, bytes]]]:
         """In the database thread: attribute, convert and commit a batch in one transaction."""
         close_old_connections()
         self.directory.refresh_if_stale()
         now = clock.now()
         taken = Taken()
-        answers: list[tuple[DeviceConnection, bytes]] = []
+        answers: list[tuple[Source, bytes]] = []
         for arrival in batch:
+            if arrival.topic is not None:
+                self.mqtt_intake.take(arrival.topic, arrival.frame, now, taken)
+                answers.append((arrival.source, b""))  # the broker's acknowledgement
+                continue
             if arrival.error is not None:
                 taken.counts[f"error:{arrival.error.reason}"] += 1
                 taken.quarantined.append(QuarantineRow(
-                    Transport.TCP, arrival.connection.peer, str(arrival.error.reason),
+                    Transport.TCP, arrival.source.peer, str(arrival.error.reason),
                     arrival.error.message, arrival.frame))
                 continue
             owed = len(taken.answers)
-            self.intake.take(arrival.frame, arrival.connection.peer, now, taken)
-            answers.extend((arrival.connection, a) for a in taken.answers[owed:])
+            self.intake.take(arrival.frame, arrival.source.peer, now, taken)
+            answers.extend((arrival.source, a) for a in taken.answers[owed:])
         result = store_batch(taken.readings, taken.quarantined, received_at=now)
         taken.counts["readings_inserted"] += result.inserted
         taken.counts["readings_duplicate"] += result.readings - result.inserted
@@ -205,6 +218,8 @@ class Receiver:
 
     async def stop(self) -> None:
         """Stop accepting, drain what was received, answer it, then close."""
+        if self.mqtt is not None:
+            self.mqtt.pause()
         for server in self._servers:
             server.close()
         for connection in list(self.connections):
@@ -213,6 +228,8 @@ class Receiver:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         for connection in list(self.connections):
             connection.close()
+        if self.mqtt is not None:
+            self.mqtt.stop()
         self._database.shutdown(wait=True)
 
 
