@@ -141,3 +141,16 @@ def test_quarantine_keeps_the_bytes_the_peer_and_the_reason(intake):
     kept = Quarantine.objects.get()
     assert (bytes(kept.raw), kept.peer, kept.reason, kept.transport) == (
         frame, "10.0.0.7:5000", "bad_crc", "tcp")
+
+
+def test_the_latest_value_follows_the_newest_time_not_the_arrival_order(intake):
+    from ecoledger.monitoring.models import LatestReading
+
+    newer = _take(intake, HOURLY)  # 2024-06-01 08:00
+    older = _take(intake, EXAMPLES[4])  # 2016-08-01 08:00, flow only
+    store_batch(newer.readings, [], received_at=clock.now())
+    store_batch(older.readings, [], received_at=clock.now())
+
+    flow = LatestReading.objects.get(parameter__code="w00000")
+    assert (flow.value, flow.observed_at.year) == (17.5, 2024)
+    assert LatestReading.objects.count() == 3

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 
 from ecoledger.ledger import tallies
 from ecoledger.ledger.choices import CLOCK_STATES, Status, TrafficLight
@@ -30,20 +30,22 @@ def _tally_rows(user: User) -> QuerySet[ProblemTally] | None:
     return None
 
 
-def _grouped(user: User, visible: QuerySet[Problem], field: str) -> dict[Any, int]:
+def _breakdown(user: User, visible: QuerySet[Problem]) -> dict[str, Counter[Any]]:
+    """Counts by status, domain and origin, and rebounds, in one pass over the scope's tallies."""
+    fields = ["status", "domain", "origin", "rebounded"]
     rows = _tally_rows(user)
     if rows is None:
-        counted = visible.order_by().values(field).annotate(n=Count("pk"))
-        return {row[field]: row["n"] for row in counted}
-    summed = rows.exclude(count=0).values(field)
-    return {row[field]: row["n"] for row in summed.annotate(n=Sum("count")).order_by()}
-
-
-def _rebounded(user: User, visible: QuerySet[Problem]) -> int:
-    rows = _tally_rows(user)
-    if rows is None:
-        return visible.filter(rebound_count__gt=0).count()
-    return rows.filter(rebounded=True).aggregate(n=Sum("count"))["n"] or 0
+        grouped = visible.order_by().values("status", "domain", "origin").annotate(
+            rebounded=ExpressionWrapper(Q(rebound_count__gt=0), output_field=BooleanField()),
+            n=Count("pk"),
+        )
+    else:
+        grouped = rows.order_by().values(*fields).annotate(n=Sum("count"))
+    figures: dict[str, Counter[Any]] = {name: Counter() for name in fields}
+    for row in grouped:
+        for name in fields:
+            figures[name][row[name]] += row["n"]
+    return figures
 
 
 def counts_by_district(user: User) -> list[dict[str, Any]]:
@@ -56,7 +58,7 @@ def counts_by_district(user: User) -> list[dict[str, Any]]:
     else:
         region_district = dict(Region.objects.values_list("pk", "district_id"))
         per_district = defaultdict(int)
-        for row in rows.exclude(count=0).values("scope_id", "status").annotate(n=Sum("count")):
+        for row in rows.order_by().values("scope_id", "status").annotate(n=Sum("count")):
             per_district[(region_district.get(row["scope_id"]), row["status"])] += row["n"]
     names = dict(Region.objects.districts().values_list("pk", "name"))
     table: dict[Any, dict[str, int]] = defaultdict(dict)
@@ -90,17 +92,18 @@ def traffic_lights(visible: QuerySet[Problem], running: int, today: date) -> dic
 
 def dashboard(user: User, today: date) -> dict[str, Any]:
     visible = Problem.objects.visible_to(user)
-    by_status = _grouped(user, visible, "status")
+    figures = _breakdown(user, visible)
+    by_status = figures["status"]
     running = sum(n for status, n in by_status.items() if status in CLOCK_STATES)
     lights = traffic_lights(visible, running, today)
     return {
         "date": today,
         "total": sum(by_status.values()),
         "by_status": {status: by_status.get(status, 0) for status in Status.values},
-        "by_domain": _grouped(user, visible, "domain"),
-        "by_origin": _grouped(user, visible, "origin"),
+        "by_domain": {key: n for key, n in figures["domain"].items() if n},
+        "by_origin": {key: n for key, n in figures["origin"].items() if n},
         "lights": lights,
         "overdue": lights[TrafficLight.RED],
-        "rebounded": _rebounded(user, visible),
+        "rebounded": figures["rebounded"][True],
         "by_district": counts_by_district(user),
     }

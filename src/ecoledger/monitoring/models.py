@@ -163,6 +163,39 @@ class Reading(models.Model):
         return f"{self.point_id}/{self.parameter_id} {self.observed_at:%Y-%m-%d %H:%M} {self.value}"
 
 
+class LatestReading(models.Model):
+    """The newest value per point, parameter and data type, kept by the store as it writes.
+
+    Point lists, maps and live views read this small table instead of looking
+    for the newest row per group in the readings.
+    """
+
+    point = models.ForeignKey(
+        MonitoringPoint, verbose_name=_("point"), on_delete=models.CASCADE,
+        related_name="latest", db_index=False,
+    )
+    parameter = models.ForeignKey(
+        Parameter, verbose_name=_("parameter"), on_delete=models.CASCADE, related_name="+"
+    )
+    data_type = models.CharField(_("data type"), max_length=4, choices=DataType.choices)
+    observed_at = models.DateTimeField(_("time"))
+    value = models.FloatField(_("value"))
+    flag = models.CharField(_("flag"), max_length=1, default="N")
+    received_at = models.DateTimeField(_("received at"))
+
+    class Meta:
+        verbose_name = _("latest reading")
+        verbose_name_plural = _("latest readings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "parameter", "data_type"], name="latest_reading_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id}/{self.parameter_id} {self.value}"
+
+
 class Quarantine(models.Model):
     """Data that could not be taken, kept with the reason: never silently dropped."""
 

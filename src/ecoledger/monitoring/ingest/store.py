@@ -24,6 +24,14 @@ _READING_SQL = (
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
     "ON CONFLICT (point_id, parameter_id, data_type, observed_at) DO NOTHING"
 )
+_LATEST_SQL = (
+    "INSERT INTO monitoring_latestreading (point_id, parameter_id, data_type, observed_at, "
+    "value, flag, received_at) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (point_id, parameter_id, data_type) DO UPDATE SET "
+    "observed_at = excluded.observed_at, value = excluded.value, flag = excluded.flag, "
+    "received_at = excluded.received_at "
+    "WHERE excluded.observed_at > monitoring_latestreading.observed_at"
+)
 _QUARANTINE_SQL = (
     "INSERT INTO monitoring_quarantine (received_at, transport, peer, mn, point_id, reason, "
     "detail, raw) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
@@ -52,6 +60,8 @@ def store_batch(
                 for r in readings
             ])
         inserted = _count_changes(cursor) - before if before is not None else cursor.rowcount
+        if readings:
+            cursor.executemany(_LATEST_SQL, _newest(readings, adapt, received))
         if quarantined:
             cursor.executemany(_QUARANTINE_SQL, [
                 (received, q.transport, q.peer[:100], q.mn[:64], q.point_id, q.reason[:40],
@@ -59,6 +69,20 @@ def store_batch(
                 for q in quarantined
             ])
     return StoreResult(len(readings), max(inserted, 0), len(quarantined))
+
+
+def _newest(readings: Sequence[ReadingRow], adapt, received) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """One row per point, parameter and data type: the newest of the batch."""
+    newest: dict[tuple[int, int, str], ReadingRow] = {}
+    for row in readings:
+        key = (row.point_id, row.parameter_id, row.data_type)
+        kept = newest.get(key)
+        if kept is None or row.observed_at > kept.observed_at:
+            newest[key] = row
+    return [
+        (r.point_id, r.parameter_id, r.data_type, adapt(r.observed_at), r.value, r.flag, received)
+        for r in newest.values()
+    ]
 
 
 def _count_changes(cursor) -> int | None:  # type: ignore[no-untyped-def]

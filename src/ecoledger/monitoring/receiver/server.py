@@ -18,7 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from ecoledger.lib import clock
 from ecoledger.monitoring.choices import Transport
@@ -230,6 +230,7 @@ class Receiver:
             connection.close()
         if self.mqtt is not None:
             self.mqtt.stop()
+        await asyncio.get_running_loop().run_in_executor(self._database, connections.close_all)
         self._database.shutdown(wait=True)
 
 
