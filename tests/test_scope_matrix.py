@@ -52,10 +52,12 @@ MASTER_DATA = {
     "source-list", "source-detail",
 }
 SIGNED_IN = {"api-me", "api-root", "api-schema", "api-docs", "api-redoc", "measure-done"}
+MONITORING = {"point-list", "point-detail", "point-readings", "quarantine-list",
+              "quarantine-detail"}
 PUBLIC = {"web:login", "web:logout", "set_language", "api-token", "web:health"}
 CATALOGUE = (
     {name.split(":patch")[0] for name in ACTION_ENDPOINTS}
-    | SCOPED_READS | LISTS | COUNTS | MASTER_DATA | SIGNED_IN | PUBLIC
+    | SCOPED_READS | LISTS | COUNTS | MASTER_DATA | SIGNED_IN | PUBLIC | MONITORING
 )
 
 

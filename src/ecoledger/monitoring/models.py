@@ -196,6 +196,16 @@ class LatestReading(models.Model):
         return f"{self.point_id}/{self.parameter_id} {self.value}"
 
 
+class QuarantineQuerySet(models.QuerySet["Quarantine"]):
+    def visible_to(self, user: User | AnonymousUser) -> QuarantineQuerySet:
+        """Data from unknown devices only city-wide roles see; the rest follows its point."""
+        if not user.is_authenticated or not user.is_active or not user.role:
+            return self.none()
+        if user.role in CITYWIDE_ROLES:
+            return self.all()
+        return self.filter(point__in=MonitoringPoint.objects.visible_to(user).values("pk"))
+
+
 class Quarantine(models.Model):
     """Data that could not be taken, kept with the reason: never silently dropped."""
 
@@ -210,6 +220,8 @@ class Quarantine(models.Model):
     reason = models.CharField(_("reason"), max_length=40)
     detail = models.TextField(_("detail"), blank=True)
     raw = models.BinaryField(_("raw bytes"))
+
+    objects = QuarantineQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quarantined data")
