@@ -53,7 +53,8 @@ MASTER_DATA = {
 }
 SIGNED_IN = {"api-me", "api-root", "api-schema", "api-docs", "api-redoc", "measure-done"}
 MONITORING = {"point-list", "point-detail", "point-readings", "quarantine-list",
-              "quarantine-detail"}
+              "quarantine-detail", "monitoring:point-list", "monitoring:point-detail",
+              "monitoring:quarantine-list"}
 PUBLIC = {"web:login", "web:logout", "set_language", "api-token", "web:health"}
 CATALOGUE = (
     {name.split(":patch")[0] for name in ACTION_ENDPOINTS}

@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include("ecoledger.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("monitoring/", include("ecoledger.monitoring.urls")),
     path("", include("ecoledger.web.urls")),
 ]

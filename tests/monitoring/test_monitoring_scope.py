@@ -60,7 +60,6 @@ def test_points_and_quarantine_follow_scope(city, points, role, sees_outside, qu
 
 
 def test_an_enterprise_sees_only_its_own_points(city, points):
-    inside, _outside = points
     mine = make_point(city.sources[0].region, mn="C" * 24, source=city.sources[0])
     client = _client(make_user(Role.ENTERPRISE, enterprise=city.enterprises[0]))
 
@@ -98,3 +97,31 @@ def test_quarantine_shows_the_bytes_as_received(city, points):
     rows = client.get(reverse("quarantine-list"), {"reason": "unknown_mn"}).json()["results"]
 
     assert [(r["mn"], r["raw"]) for r in rows] == [("Z" * 24, "##")]
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.REGION_OFFICER])
+def test_pages_show_points_in_scope_only(city, points, role):
+    inside, outside = points
+    scope = {"region": city.districts[0]} if role == Role.REGION_OFFICER else {}
+    client = _client(make_user(role, **scope))
+    sees_outside = role == Role.SUPERVISOR
+
+    listing = client.get(reverse("monitoring:point-list")).content.decode()
+    detail = client.get(reverse("monitoring:point-detail", args=[outside.pk]))
+    quarantine = client.get(reverse("monitoring:quarantine-list")).content.decode()
+
+    assert inside.mn in listing
+    assert (outside.mn in listing) == sees_outside
+    assert detail.status_code == (200 if sees_outside else 404)
+    assert ("Z" * 24 in quarantine) == sees_outside
+
+
+def test_the_point_page_draws_the_series_with_its_limit(city, points):
+    from ecoledger.monitoring.models import Parameter, PermitLimit
+
+    PermitLimit.objects.create(point=points[0], parameter=Parameter.objects.get(code="a34004"),
+                               limit=75)
+    page = _client(city.supervisor).get(reverse("monitoring:point-detail", args=[points[0].pk]))
+
+    assert b'class="limit"' in page.content
+    assert b"<polyline" in page.content
