@@ -14,6 +14,7 @@ from ecoledger.monitoring.hj212.compat import MAX_STANDARD_CP, STRICT, Compat, Q
 from ecoledger.monitoring.hj212.cp import DataArea, parse_data_area
 from ecoledger.monitoring.hj212.crc import crc16_hj212, crc16_modbus, swap_bytes
 from ecoledger.monitoring.hj212.errors import HJ212Error, Reason, show_bytes
+from ecoledger.monitoring.hj212.fastpath import parse_fast
 from ecoledger.monitoring.hj212.flags import (
     ANSWER_BIT,
     SPLIT_BIT,
@@ -72,7 +73,18 @@ class Packet:
 
 
 def parse_packet(data: bytes, *, compat: Compat = STRICT) -> Packet:
-    """Parse one complete packet; raise ``HJ212Error`` for anything malformed."""
+    """Parse one complete packet; raise ``HJ212Error`` for anything malformed.
+
+    Ordinary conforming packets take the fast path; everything else the careful one.
+    """
+    fast = parse_fast(data)
+    if fast is not None:
+        return _packet(*fast, data, set())
+    return parse_carefully(data, compat=compat)
+
+
+def parse_carefully(data: bytes, *, compat: Compat = STRICT) -> Packet:
+    """Check frame, CRC, header and data area in order, reporting the first problem."""
     quirks: set[Quirk] = set()
     segment, crc_field = _unframe(data, compat, quirks)
     _check_crc(segment, crc_field, compat, quirks)
