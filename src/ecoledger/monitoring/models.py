@@ -334,6 +334,14 @@ class Alert(models.Model):
                 condition=Q(status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED]),
                 name="alert_one_active_episode",
             ),
+            # Alerts of a whole point (AQI, missing data) have no parameter, and NULLs
+            # never collide in a unique index: they need a constraint of their own.
+            models.UniqueConstraint(
+                fields=["point", "kind"],
+                condition=Q(parameter__isnull=True,
+                            status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED]),
+                name="alert_one_active_point_episode",
+            ),
         ]
         indexes = [models.Index(fields=["status", "opened_at"], name="alert_status_opened")]
 
@@ -389,3 +397,17 @@ class AlertRule(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class EvaluationCursor(models.Model):
+    """How far a periodic evaluation has read (by time received), so the next run goes on."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.DateTimeField(_("position"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("evaluation cursor")
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.position:%Y-%m-%d %H:%M:%S}"

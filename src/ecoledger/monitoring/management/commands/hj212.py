@@ -43,6 +43,12 @@ class Command(BaseCommand):
         simulate.add_argument("--duration", type=float, default=0.0,
                               help="seconds to run (0: until stopped)")
         simulate.add_argument("--seed", type=int, default=212)
+        simulate.add_argument("--window", type=int, default=1,
+                              help="uploads a device may have unanswered at once")
+        simulate.add_argument("--commands", default="2051",
+                              help="upload commands, comma-separated: 2051 minute, 2011 real-time")
+        simulate.add_argument("--quiet", action="store_true",
+                              help="no exceedances, outages, stuck sensors or maintenance")
 
     def handle(self, *args: Any, **options: Any) -> None:
         operation = options["operation"]
@@ -85,9 +91,22 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _simulate(self, options: dict[str, Any]) -> None:
-        from ecoledger.monitoring.simulator import SimulationSettings, run_simulation
+        from ecoledger.monitoring.simulator import (
+            QUIET,
+            Behaviour,
+            NoDevicesError,
+            SimulationSettings,
+            run_simulation,
+        )
 
-        asyncio.run(run_simulation(SimulationSettings(
-            devices=options["devices"], rate=options["rate"], host=options["host"],
-            port=options["port"], duration=options["duration"], seed=options["seed"],
-        )))
+        try:
+            settings = SimulationSettings(
+                devices=options["devices"], rate=options["rate"], host=options["host"],
+                port=options["port"], duration=options["duration"], seed=options["seed"],
+                window=options["window"],
+                commands=tuple(c.strip() for c in options["commands"].split(",") if c.strip()),
+                behaviour=QUIET if options["quiet"] else Behaviour(),
+            )
+            asyncio.run(run_simulation(settings))
+        except (ValueError, NoDevicesError) as error:
+            raise CommandError(str(error)) from None

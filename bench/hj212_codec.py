@@ -1,0 +1,167 @@
+"""HJ 212 codec throughput on one core: parse, frame+parse, CRC and build.
+
+    .venv/bin/python bench/hj212_codec.py                   # 20,000 packets, best of 3
+    .venv/bin/python bench/hj212_codec.py --packets 5000 --profile-top 25
+
+The packet is the typical one of the platform: an ambient air station's minute data (CN
+2051, 10 factors with -Min/-Avg/-Max/-Flag, 742 bytes), as the simulator generates it —
+every packet different (its own minute and values), so no cache can flatter the figures.
+
+Printed, in packets per second (best of ``--repeat`` runs):
+(a) ``parse_packet`` strict (the codec's default) and lenient (what the receiver uses),
+    CRC check included;
+(b) ``Framer.feed`` + ``parse_packet`` over the packets as one TCP byte stream, fed in
+    4 KiB reads, as a device connection sees them;
+(c) the CRC alone and the framer alone, to place the cost;
+(d) building the packets (``upload_packet`` → ``format_data_area`` → ``build_packet``).
+Against the target of 50,000 parses a second; when it is missed, a cProfile of strict
+parsing lists the hot spots by own time, with file and line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import random
+import shlex
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ecoledger.monitoring.choices import PointKind
+from ecoledger.monitoring.hj212 import (
+    LENIENT,
+    STRICT,
+    Compat,
+    Frame,
+    Framer,
+    crc16_hj212,
+    parse_packet,
+)
+from ecoledger.monitoring.simulator import PROFILES, QUIET, simulated_devices
+from ecoledger.monitoring.simulator.model import DeviceModel
+from ecoledger.monitoring.simulator.packets import MINUTE_DATA, upload_packet
+
+TARGET = 50_000
+READ_SIZE = 4096
+START = datetime(2026, 3, 2)
+
+
+def air_station_packets(count: int) -> tuple[list[bytes], Callable[[], list[bytes]]]:
+    """``count`` consecutive minute packets of one station, and a function that rebuilds them."""
+    device = simulated_devices(1, kinds=[PointKind.AIR_STATION])[0]
+    profile = PROFILES[PointKind.AIR_STATION]
+    model = DeviceModel(profile, random.Random(212), QUIET)
+    minutes = []
+    for index in range(count):
+        moment = START + timedelta(minutes=index)
+        values = model.minute(moment)
+        assert values is not None
+        minutes.append((moment, values))
+
+    def build() -> list[bytes]:
+        return [
+            upload_packet(profile, values, cn=MINUTE_DATA, mn=device.mn, pw=device.password,
+                          qn=f"{moment:%Y%m%d%H%M%S}000", data_time=moment)
+            for moment, values in minutes
+        ]  # fmt: skip
+
+    return build(), build
+
+
+def best_rate(count: int, repeat: int, run: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - started)
+    return count / best
+
+
+def frame_and_parse(stream: bytes, *, parse: bool) -> int:
+    framer = Framer()
+    frames = 0
+    for offset in range(0, len(stream), READ_SIZE):
+        for event in framer.feed(stream[offset : offset + READ_SIZE]):
+            assert isinstance(event, Frame)
+            if parse:
+                parse_packet(event.data)
+            frames += 1
+    return frames
+
+
+def profile(packets: list[bytes], top: int, compat: Compat, label: str) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for packet in packets:
+        parse_packet(packet, compat=compat)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = stats.total_tt  # type: ignore[attr-defined]
+    rows = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)  # type: ignore[attr-defined]
+    root = str(Path(__file__).resolve().parent.parent) + "/"
+    print(f"\nhot spots of {label} parse_packet (cProfile, {len(packets)} packets, own time;")
+    print("  * µs under the profiler, whose overhead inflates them: compare the shares)")
+    print(f"  {'own %':>6} {'µs/pkt*':>10} {'calls/pkt':>9}  function (file:line)")
+    for (filename, line, name), (_calls, ncalls, tottime, _cumtime, _callers) in rows[:top]:
+        where = filename.replace(root, "").replace(sys.prefix + "/", "")
+        print(f"  {100 * tottime / total:6.1f} {1e6 * tottime / len(packets):10.2f} "
+              f"{ncalls / len(packets):9.1f}  {name} ({where}:{line})")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--packets", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile-top", type=int, default=20)
+    args = parser.parse_args()
+    print("$", shlex.join([Path(sys.executable).name, *sys.argv]))
+    print(f"load average {os.getloadavg()[0]:.2f} at the start (other work skews the figures)")
+
+    packets, rebuild = air_station_packets(args.packets)
+    stream = b"".join(packets)
+    segments = [packet[6:-6] for packet in packets]
+    count = len(packets)
+    print(f"{count} air-station minute packets (CN 2051, 10 factors), "
+          f"{len(stream) / count:.0f} bytes each on average")  # fmt: skip
+    assert frame_and_parse(stream, parse=True) == count
+
+    def parse_all(compat: Compat = STRICT) -> None:
+        for packet in packets:
+            parse_packet(packet, compat=compat)
+
+    def crc_all() -> None:
+        for segment in segments:
+            crc16_hj212(segment)
+
+    rates = {
+        "parse_packet, strict (CRC included)": best_rate(count, args.repeat, parse_all),
+        "parse_packet, lenient (the receiver's)": best_rate(
+            count, args.repeat, lambda: parse_all(LENIENT)
+        ),
+        "Framer.feed + parse_packet, 4 KiB reads": best_rate(
+            count, args.repeat, lambda: frame_and_parse(stream, parse=True)
+        ),
+        "Framer.feed alone": best_rate(
+            count, args.repeat, lambda: frame_and_parse(stream, parse=False)
+        ),
+        "crc16_hj212 alone": best_rate(count, args.repeat, crc_all),
+        "building (upload_packet)": best_rate(count, args.repeat, rebuild),
+    }
+    for label, rate in rates.items():
+        print(f"  {label:42} {rate:>10,.0f} packets/s  ({1e6 / rate:7.1f} µs each)")
+    strict = rates["parse_packet, strict (CRC included)"]
+    verdict = "met" if strict >= TARGET else f"MISSED by a factor of {TARGET / strict:.1f}"
+    print(f"target {TARGET:,} parses/s on one core: {verdict}")
+    if strict < TARGET:
+        sample = packets[: min(count, 5000)]
+        profile(sample, args.profile_top, STRICT, "strict")
+        profile(sample, args.profile_top // 2, LENIENT, "lenient")
+
+
+if __name__ == "__main__":
+    main()
