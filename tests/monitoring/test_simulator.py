@@ -35,7 +35,13 @@ from ecoledger.monitoring.simulator import (
     simulated_devices,
 )
 from ecoledger.monitoring.simulator.model import DeviceModel, Episode
-from ecoledger.monitoring.simulator.packets import MINUTE_DATA, REALTIME_DATA, upload_packet
+from ecoledger.monitoring.simulator.packets import (
+    HOURLY_DATA,
+    MINUTE_DATA,
+    REALTIME_DATA,
+    hourly_values,
+    upload_packet,
+)
 from ecoledger.monitoring.simulator.schedule import Schedule
 from tests.factories import make_region
 from tests.monitoring.factories import make_point
@@ -276,7 +282,7 @@ def test_every_acknowledged_reading_is_stored_exactly_once(committed_db):
                 window=2,
                 seed=1,
                 behaviour=EVENTFUL,
-                commands=(MINUTE_DATA, REALTIME_DATA),
+                commands=(MINUTE_DATA, REALTIME_DATA, HOURLY_DATA),
                 record_keys=True,
                 progress_seconds=0,
             ),
@@ -289,6 +295,7 @@ def test_every_acknowledged_reading_is_stored_exactly_once(committed_db):
     stats = asyncio.run(scenario())
 
     assert stats.unacked == 0 and stats.acked == stats.generated > 9 * 2 * 60
+    assert Reading.objects.filter(data_type="hour").exists()
     assert stats.acked_readings == len(stats.acked_keys)
     assert stats.outages > 0 and stats.reconnects >= stats.outages
     _assert_stored_exactly_once(stats.acked_keys)
@@ -394,3 +401,22 @@ def test_the_simulate_command_plays_the_registered_points_and_stops_cleanly_on_s
     assert done.startswith("done: ") and "unacked 0," in done
     acked_readings = int(done.split(" readings)")[0].rpartition("(")[2])
     assert acked_readings > 0 and Reading.objects.count() == acked_readings
+
+
+def test_an_hour_reports_the_mean_and_extremes_of_its_minutes_and_parses_strictly():
+    device = simulated_devices(3, kinds=(PointKind.STACK,))[0]
+    model = DeviceModel(device.profile, random.Random(5), QUIET)
+    start = datetime(2026, 5, 1, 8, 0)
+    minutes = [model.minute(start + timedelta(minutes=m)) for m in range(60)]
+
+    hour = hourly_values(minutes)
+    packet = parse_packet(upload_packet(device.profile, hour, cn=HOURLY_DATA, mn=device.mn,
+                                        pw=device.password, qn="20260501090000000",
+                                        data_time=start))
+
+    so2 = [minute["a21026"] for minute in minutes]
+    assert hour["a21026"].average == pytest.approx(mean(m.average for m in so2))
+    assert hour["a21026"].maximum == max(m.maximum for m in so2)
+    assert packet.cn == HOURLY_DATA and packet.cp.data_time == start
+    assert float(packet.cp.reading("a21026").values["Avg"]) == pytest.approx(
+        hour["a21026"].average, abs=0.01)

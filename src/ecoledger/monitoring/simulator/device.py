@@ -16,6 +16,7 @@ import math
 import random
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -23,8 +24,8 @@ from zoneinfo import ZoneInfo
 from ecoledger.monitoring.hj212 import Packet, make_qn
 from ecoledger.monitoring.simulator.identity import SimulatedDevice
 from ecoledger.monitoring.simulator.link import Link
-from ecoledger.monitoring.simulator.model import Behaviour, DeviceModel
-from ecoledger.monitoring.simulator.packets import upload_packet
+from ecoledger.monitoring.simulator.model import Behaviour, DeviceModel, FactorMinute
+from ecoledger.monitoring.simulator.packets import HOURLY_DATA, hourly_values, upload_packet
 from ecoledger.monitoring.simulator.schedule import Schedule
 from ecoledger.monitoring.simulator.stats import ReadingKey, SimulationStats
 
@@ -112,6 +113,8 @@ class DeviceRun:
         self.control = control
         self._phase = self._jitter.random() * min(schedule.period, LIVE_PHASE_LIMIT)
         self._tick = 0
+        self._hour_start: datetime | None = None
+        self._hour_minutes: list[Mapping[str, FactorMinute]] = []
         self._sequence = 0
         self._last_qn_ms = 0
         self._upcoming: _Tick | None = None
@@ -310,23 +313,37 @@ class DeviceRun:
             if values is not None:
                 break
             after_outage = True
-        codes = self.profile.codes
-        uploads = []
-        for cn in self.transport.commands:
-            qn = self._next_qn()
-            data = upload_packet(
-                self.profile,
-                values,
-                cn=cn,
-                mn=self.device.mn,
-                pw=self.device.password,
-                qn=qn,
-                data_time=data_time,
-            )
-            uploads.append(_Pending(self._sequence, qn, data, cn, data_time, codes))
-            self._sequence += 1
+        uploads = [
+            self._upload(cn, values, data_time)
+            for cn in self.transport.commands
+            if cn != HOURLY_DATA
+        ]
+        if HOURLY_DATA in self.transport.commands:
+            uploads += self._hour_ended(values, data_time)
         self._upcoming = _Tick(self.schedule.due(tick, self._phase), uploads, after_outage)
         return self._upcoming
+
+    def _upload(
+        self, cn: str, values: Mapping[str, FactorMinute], data_time: datetime
+    ) -> _Pending:
+        qn = self._next_qn()
+        data = upload_packet(self.profile, values, cn=cn, mn=self.device.mn,
+                             pw=self.device.password, qn=qn, data_time=data_time)
+        pending = _Pending(self._sequence, qn, data, cn, data_time, self.profile.codes)
+        self._sequence += 1
+        return pending
+
+    def _hour_ended(
+        self, values: Mapping[str, FactorMinute], data_time: datetime
+    ) -> list[_Pending]:
+        """Keep the hour's minutes; after its last minute, the hourly upload (2061)."""
+        hour = data_time.replace(minute=0, second=0, microsecond=0)
+        if self._hour_start != hour:
+            self._hour_start, self._hour_minutes = hour, []
+        self._hour_minutes.append(values)
+        if data_time.minute != 59:
+            return []
+        return [self._upload(HOURLY_DATA, hourly_values(self._hour_minutes), hour)]
 
     def _next_qn(self) -> str:
         """A QN from the wall clock, strictly increasing per device even within a millisecond."""

@@ -41,7 +41,8 @@ class SimulationSettings:
     ``devices``, ``rate`` (ticks per second per device; see ``schedule`` for time
     compression; ``math.inf`` for as fast as answers come), ``host``, ``port``, ``duration``
     (seconds, 0 until stopped) and ``seed`` are the command's flags. Each tick sends one
-    upload per entry of ``commands`` (2051 minute data, 2011 real-time data). ``window`` is
+    upload per entry of ``commands`` (2051 minute data, 2011 real-time data; 2061 hourly data
+    goes out after each hour's last minute). ``window`` is
     how many uploads a device may have unanswered at once (1: wait for each answer, as most
     loggers do). ``ack_timeout`` and ``retries`` follow HJ 212-2017 §6.2 (5 s and 3 for
     wired links). ``start`` is the naive local DataTime of the first tick; ``time_zone``
