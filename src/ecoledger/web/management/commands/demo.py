@@ -7,9 +7,14 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from ecoledger.demo.live import LiveMonitoring
+from ecoledger.demo.monitoring import seed_monitoring
+from ecoledger.lib import clock
+from ecoledger.monitoring.air_quality import station_aqi
 from ecoledger.org.choices import Role
 from ecoledger.org.models import User
 
@@ -26,6 +31,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--problems", type=int, default=600)
         parser.add_argument("--no-serve", action="store_true", help="seed only, do not serve")
+        parser.add_argument("--no-live", action="store_true",
+                            help="serve without the live receiver, simulated devices and worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -34,7 +41,18 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Reusing the demo data in " + str(settings.DATA_DIR))
         self._print_logins(options["host"], options["port"])
-        if not options["no_serve"]:
+        self._print_air_quality()
+        if options["no_serve"]:
+            return
+        if options["no_live"]:
+            call_command("serve", host=options["host"], port=options["port"])
+            return
+        with LiveMonitoring(settings.DATA_DIR) as live:
+            self.stdout.write(
+                f"Live monitoring: HJ 212 receiver on 127.0.0.1:{live.port} (metrics "
+                f"http://127.0.0.1:{live.metrics_port}/metrics), simulated devices, worker; "
+                f"logs in {live.logs}"
+            )
             call_command("serve", host=options["host"], port=options["port"])
 
     def _seed(self, problems: int) -> None:
@@ -45,9 +63,21 @@ class Command(BaseCommand):
         rng = random.Random(SEED)
         city = build_city(rng, password=DEMO_PASSWORD)
         report = seed_history(city, rng, problems=problems)
+        monitoring = seed_monitoring(rng, now=clock.now())
         self.stdout.write(
-            f"Seeded {problems} problems in {time.monotonic() - started:.0f} s: {report}"
+            f"Seeded {problems} problems in {time.monotonic() - started:.0f} s: {report}; "
+            f"{monitoring}"
         )
+
+    def _print_air_quality(self) -> None:
+        stations = station_aqi()
+        if not stations:
+            return
+        self.stdout.write("Air quality (real-time AQI):")
+        for station in stations:
+            now = station["real_time"]
+            figure = f"AQI {now['aqi']} {now['category']}" if now else "—"
+            self.stdout.write(f"  {station['name']:<20} {figure}")
 
     def _print_logins(self, host: str, port: int) -> None:
         self.stdout.write("")
@@ -55,7 +85,10 @@ class Command(BaseCommand):
         self.stdout.write(f"API: http://{host}:{port}/api/v1/  docs: http://{host}:{port}/api/docs/")
         self.stdout.write(f"Logins (password for all: {DEMO_PASSWORD}):")
         for role in Role:
-            user = User.objects.filter(role=role, is_active=True).order_by("username").first()
+            people = User.objects.filter(role=role, is_active=True).exclude(
+                password__startswith=UNUSABLE_PASSWORD_PREFIX
+            )
+            user = people.order_by("username").first()
             if user:
                 self.stdout.write(f"  {user.username:<14} {role.value:<20} {user.unit_label}")
         admin = User.objects.filter(is_superuser=True).order_by("username").first()
