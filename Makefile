@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test lint bench messages clean
+.PHONY: demo test lint bench messages vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,10 @@ test: $(VENV)/.installed-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools
+
+vendor: $(VENV)/.installed
+	$(BIN)/python tools/vendor_static.py
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/ledger_scale.py
