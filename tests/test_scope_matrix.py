@@ -45,7 +45,7 @@ SCOPED_READS = {
     "measure-detail", "web:problem-detail", "web:evidence-file",
 }
 LISTS = {"problem-list", "problem-export", "web:problem-list"}
-COUNTS = {"api-dashboard", "web:home"}
+COUNTS = {"api-dashboard", "web:home", "web:my-work"}
 MASTER_DATA = {
     "region-list", "region-detail", "department-list", "department-detail",
     "water-body-list", "water-body-detail", "enterprise-list", "enterprise-detail",

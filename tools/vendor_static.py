@@ -40,6 +40,13 @@ def fetch(url: str) -> bytes:
         return response.read()
 
 
+def _without_source_map(data: bytes) -> bytes:
+    """Drop ``sourceMappingURL`` comments: the maps are not shipped, and the static-file
+    manifest refuses references to files that do not exist."""
+    lines = data.split(b"\n")
+    return b"\n".join(line for line in lines if b"sourceMappingURL=" not in line)
+
+
 def vendor(name: str, version: str, patterns: list[str]) -> dict[str, object]:
     meta = json.loads(fetch(f"{REGISTRY}/{name}/{version}"))
     tarball = fetch(meta["dist"]["tarball"])
@@ -56,7 +63,9 @@ def vendor(name: str, version: str, patterns: list[str]) -> dict[str, object]:
             if member.isfile() and any(fnmatch.fnmatch(path, p) for p in patterns):
                 out = destination / path.removeprefix("dist/")
                 out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_bytes(archive.extractfile(member).read())  # type: ignore[union-attr]
+                data = archive.extractfile(member).read()  # type: ignore[union-attr]
+                out.write_bytes(_without_source_map(data) if out.suffix in (".js", ".css")
+                                else data)
                 copied.append(str(out.relative_to(TARGET)))
     missing = [
         pattern for pattern in patterns

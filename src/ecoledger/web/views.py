@@ -16,6 +16,7 @@ from ecoledger.ledger.models import Evidence, Problem, ProblemUnit, Rectificatio
 from ecoledger.ledger.services import related_problems
 from ecoledger.lib import clock
 from ecoledger.lib.pagination import CappedPaginator
+from ecoledger.web.work import work_queues
 
 
 @require_GET
@@ -37,6 +38,18 @@ def home(request: HttpRequest) -> HttpResponse:
     figures = selectors.dashboard(request.user, clock.today())
     statuses = [(status, label, figures["by_status"][status]) for status, label in Status.choices]
     return render(request, "web/home.html", {"figures": figures, "statuses": statuses})
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    """Every queue of work that needs the user, each with its first problems."""
+    queues = [
+        (queue, selected.select_related("region").order_by("deadline", "reported_at")[:20],
+         selected.count())
+        for queue, selected in work_queues(request.user)
+    ]
+    return render(request, "web/my_work.html",
+                  {"queues": queues, "today": clock.today(), "nav": "my-work"})
 
 
 @login_required
