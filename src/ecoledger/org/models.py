@@ -69,6 +69,10 @@ class Region(models.Model):
     path = models.CharField(_("path"), max_length=255, editable=False, db_index=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    boundary = models.JSONField(
+        _("boundary (GeoJSON geometry, WGS-84)"), null=True, blank=True,
+        help_text=_("A Polygon or MultiPolygon; the map draws regions with it."),
+    )
 
     objects = RegionQuerySet.as_manager()
 

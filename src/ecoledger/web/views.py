@@ -9,8 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from ecoledger.audit.services import timeline
-from ecoledger.ledger import selectors, workflow
-from ecoledger.ledger.choices import Status
+from ecoledger.ledger import workflow
 from ecoledger.ledger.filters import ProblemFilter
 from ecoledger.ledger.models import Evidence, Problem, ProblemUnit, RectificationPlan
 from ecoledger.ledger.services import related_problems
@@ -31,13 +30,6 @@ def _visible(request: HttpRequest):  # type: ignore[no-untyped-def]
         .select_related("region", "district", "category")
         .prefetch_related(Prefetch("units", queryset=units))
     )
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    figures = selectors.dashboard(request.user, clock.today())
-    statuses = [(status, label, figures["by_status"][status]) for status, label in Status.choices]
-    return render(request, "web/home.html", {"figures": figures, "statuses": statuses})
 
 
 @login_required
