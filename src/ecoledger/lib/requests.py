@@ -7,7 +7,9 @@ import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 current_request_id: ContextVar[str] = ContextVar("ecoledger_request_id", default="")
 
@@ -30,3 +32,30 @@ class RequestIdMiddleware:
             current_request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than any upload could be, before it is read.
+
+    Each evidence file is checked against ECOLEDGER_MAX_UPLOAD_MB after it has
+    arrived; this stops a body that could not pass (more than ten such files)
+    from filling the disk on its way in.
+    """
+
+    FILES_PER_REQUEST = 10
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.MAX_UPLOAD_MB * 1024 * 1024 * self.FILES_PER_REQUEST
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            message = _("The request is larger than %(limit)s MB.") % {
+                "limit": settings.MAX_UPLOAD_MB * self.FILES_PER_REQUEST}
+            return JsonResponse({"code": "too_large", "message": message, "fields": {}},
+                                status=413)
+        return self.get_response(request)
