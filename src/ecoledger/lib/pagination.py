@@ -22,7 +22,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         cap = settings.LIST_COUNT_CAP
-        return self.object_list[: cap + 1].count()
+        # Counting needs no order: without it the database need not sort what it counts.
+        return self.object_list.order_by()[: cap + 1].count()
 
     @property
     def count_is_exact(self) -> bool:
