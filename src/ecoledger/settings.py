@@ -189,3 +189,8 @@ WARNING_DAYS = env_int("WARNING_DAYS", 7, minimum=0)
 CONTEST_WINDOW_DAYS = env_int("CONTEST_WINDOW_DAYS", 3, minimum=0)
 ARBITRATION_DAYS = env_int("ARBITRATION_DAYS", 5, minimum=1)
 LIST_COUNT_CAP = env_int("LIST_COUNT_CAP", 10000, minimum=100)
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+# The datum the tiles are drawn in: Chinese commercial maps use GCJ-02, 天地图 WGS-84.
+MAP_DATUM = env_str("MAP_DATUM", "gcj02")
+if MAP_DATUM not in ("gcj02", "wgs84"):
+    raise ImproperlyConfigured(f"ECOLEDGER_MAP_DATUM={MAP_DATUM!r}: use gcj02 or wgs84")

@@ -211,3 +211,17 @@ def test_a_malformed_unit_reference_is_explained(city):
 
     assert response.json()["fields"] == {"lead_unit": [
         'Give a unit as {"kind": "region" or "department", "id": number}.']}
+
+
+def test_the_timeline_hides_the_code_of_a_linked_problem_outside_the_readers_scope(city):
+    here = make_problem(city)
+    there = make_problem(city, region=city.towns[1][0])
+    from ecoledger.ledger import services
+
+    services.link_problems(here, there, acting_user=city.supervisor, kind="same_water_body")
+    officer = make_user(Role.REGION_OFFICER, region=city.districts[0])
+
+    events = _token_client(officer).get(reverse("problem-timeline", args=[here.code])).json()
+
+    linked = [e for e in events if e["action"] == "ledger.problem.linked"]
+    assert linked and all(there.code not in str(e) for e in linked)

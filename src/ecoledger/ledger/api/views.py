@@ -253,7 +253,8 @@ class ProblemViewSet(
     def timeline(self, request: Request, code: str | None = None) -> Response:
         """The problem's history from the audit chain."""
         problem = self.get_object()
-        return Response(s.EventSerializer(timeline(problem), many=True).data)
+        events = s.EventSerializer(timeline(problem), many=True).data
+        return Response(_without_hidden_links(events, request.user))
 
     @extend_schema(responses={200: OpenApiResponse(description="CSV file")})
     @action(detail=False, methods=["get"])
@@ -264,6 +265,20 @@ class ProblemViewSet(
         stamp = clock.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="ledger-{stamp}.csv"'
         return response
+
+
+def _without_hidden_links(events: list[dict[str, Any]], user: Any) -> list[dict[str, Any]]:
+    """A link names the other problem: hide its code from a reader who may not see it."""
+    linked = [e for e in events if e["action"] == "ledger.problem.linked"]
+    codes = {str(e["changes"].get("linked", [None, ""])[1]).split(" ")[0] for e in linked}
+    visible = set(Problem.objects.visible_to(user).filter(code__in=codes).values_list(
+        "code", flat=True))
+    for event in linked:
+        named = str(event["changes"].get("linked", [None, ""])[1])
+        if named.split(" ")[0] not in visible:
+            event["changes"] = {"linked": [None, "—"]}
+            event["target_repr"] = "—"
+    return events
 
 
 WORKFLOW_ACTIONS = {

@@ -116,6 +116,10 @@ def arbitrate_contest(
     reassign = decision == ArbitrationDecision.REASSIGN
     if reassign and units is None:
         raise InvalidInput.field("lead_unit", _("A reassignment names the new lead unit."))
+    if not reassign and units is not None:
+        raise InvalidInput.field(
+            "lead_unit", _("Upholding keeps the units; name units only to reassign.")
+        )
     if reassign:
         validate_units(problem, units)  # type: ignore[arg-type]
     contest = problem.contests.filter(decided_at__isnull=True).latest("contested_at")

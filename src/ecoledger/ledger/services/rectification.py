@@ -171,6 +171,8 @@ def add_evidence(
             "values": ", ".join(EvidenceStage.values)})
     if progress_report is not None and progress_report.problem_id != problem.pk:
         raise InvalidInput.field("progress_report", _("That report belongs to another problem."))
+    if len(description.strip()) > 255:
+        raise InvalidInput.field("description", _("Keep the description within 255 characters."))
     facts = inspect_upload(upload, name)
     duplicate = problem.evidence.filter(sha256=facts.sha256).first()
     if duplicate is not None:
@@ -186,7 +188,7 @@ def add_evidence(
         content_type=facts.content_type,
         size=facts.size,
         sha256=facts.sha256,
-        description=description.strip()[:255],
+        description=description.strip(),
         uploaded_by=acting_user,
         uploaded_at=clock.now(),
         taken_at=photo.taken_at if photo else None,
