@@ -45,7 +45,8 @@ SCOPED_READS = {
     "measure-detail", "web:problem-detail", "web:evidence-file",
 }
 LISTS = {"problem-list", "problem-export", "web:problem-list"}
-COUNTS = {"api-dashboard", "web:home", "web:my-work"}
+COUNTS = {"api-dashboard", "web:home", "web:my-work", "web:dashboard-regions",
+          "web:dashboard-problems", "web:dashboard-points", "web:dashboard-flow"}
 MASTER_DATA = {
     "region-list", "region-detail", "department-list", "department-detail",
     "water-body-list", "water-body-detail", "enterprise-list", "enterprise-detail",
@@ -54,11 +55,19 @@ MASTER_DATA = {
 SIGNED_IN = {"api-me", "api-root", "api-schema", "api-docs", "api-redoc", "measure-done"}
 MONITORING = {"point-list", "point-detail", "point-readings", "quarantine-list",
               "quarantine-detail", "monitoring:point-list", "monitoring:point-detail",
-              "monitoring:quarantine-list"}
+              "monitoring:quarantine-list", "monitoring:point-series",
+              "monitoring:point-aqi-calendar", "monitoring:alert-list",
+              "monitoring:alert-acknowledge", "monitoring:alert-resolve", "monitoring:live",
+              "monitoring:live-readings"}
 PUBLIC = {"web:login", "web:logout", "set_language", "api-token", "web:health"}
+# Pages that write (through the same services as the API): each checked below for scope
+# (404 outside it) and for the role and state (refused, nothing changed).
+PAGE_WRITES = {"web:problem-action", "web:measure-done", "web:problem-edit",
+               "web:problem-create"}
 CATALOGUE = (
     {name.split(":patch")[0] for name in ACTION_ENDPOINTS}
     | SCOPED_READS | LISTS | COUNTS | MASTER_DATA | SIGNED_IN | PUBLIC | MONITORING
+    | PAGE_WRITES
 )
 
 
@@ -259,6 +268,110 @@ def test_writes_the_role_may_not_do_are_refused_and_change_nothing(world, role):
         assert response.status_code == expected, (role, name, response.content)
         assert response.json()["code"].startswith("refused"), response.json()
         assert _state(problem) == before, (role, name)
+
+
+def _page_writes(problem: Problem) -> list[tuple[str, str, Action]]:
+    """Every page that writes to the problem: method, URL and the workflow action it takes."""
+    from ecoledger.web.views.actions import ACTIONS
+
+    measure = Measure.objects.get(plan__problem=problem)
+    writes = [("post", reverse("web:problem-action", args=[problem.code, slug]), spec.action)
+              for slug, spec in ACTIONS.items()]
+    return [
+        *writes,
+        ("post", reverse("web:measure-done", args=[problem.code, measure.pk]), Action.EDIT_PLAN),
+        ("get", reverse("web:problem-edit", args=[problem.code]), Action.EDIT),
+        ("post", reverse("web:problem-edit", args=[problem.code]), Action.EDIT),
+    ]
+
+
+# Enough input for any page form (unprefixed and prefixed), so only scope and role decide.
+PAGE_INPUT = {"reason": "x", "text": "x", "title": "changed", "done": "1",
+              **{f"{action}-{name}": "x" for action in Action.values
+                 for name in ("reason", "text", "summary", "opinion", "goal")}}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_page_writes_outside_scope_are_not_found_and_change_nothing(world, role):
+    user = world.users[role]
+    client = Client()
+    client.force_login(user)
+    hidden = [p for p in (world.inside, world.outside) if not _sees(user, p)]
+    for problem in hidden:
+        before = _state(problem)
+        for method, url, _action in _page_writes(problem):
+            assert getattr(client, method)(url, PAGE_INPUT).status_code == 404, (role, url)
+        assert _state(problem) == before
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "no_role"])
+def test_page_writes_the_role_may_not_do_are_refused_and_change_nothing(world, role):
+    user = world.users[role]
+    client = Client()
+    client.force_login(user)
+    problem = world.inside
+    for method, url, action in _page_writes(problem):
+        row, refusal, _reason = workflow.check(problem, action, user)
+        if row is not None:
+            continue
+        before = _state(problem)
+        response = getattr(client, method)(url, PAGE_INPUT)
+        expected = 409 if refusal is workflow.Refusal.STATE else 403
+        assert response.status_code == expected, (role, url, response.status_code)
+        assert _state(problem) == before, (role, url)
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "no_role"])
+def test_the_problem_page_offers_exactly_the_actions_the_user_may_take(world, role):
+    import re
+
+    user = world.users[role]
+    client = Client()
+    client.force_login(user)
+
+    page = client.get(reverse("web:problem-detail", args=[world.inside.code])).content.decode()
+
+    offered = set(re.findall(r'id="action-([a-z_]+)"', page))
+    assert offered == {str(a) for a in workflow.available_actions(world.inside, user)}, role
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_registering_on_a_page_follows_the_role_and_the_region(world, role):
+    from ecoledger.org.choices import REGIONAL_ROLES
+
+    user = world.users[role]
+    client = Client()
+    client.force_login(user)
+    town = world.city.towns[1][0]  # outside district 1
+    before = (Problem.objects.count(), Event.objects.count())
+
+    page = client.get(reverse("web:problem-create"))
+    response = client.post(reverse("web:problem-create"), {
+        "title": "Smoke", "description": "Black smoke at night", "domain": "air",
+        "origin": "patrol", "severity": "general", "region": town.pk,
+        "coordinate_system": "wgs84", "stage": "before",
+    })
+
+    if user.role not in workflow.REGISTER_ROLES:
+        assert (page.status_code, response.status_code) == (403, 403), role
+    elif user.role in REGIONAL_ROLES and not user.region.contains(town):
+        assert (page.status_code, response.status_code) == (200, 400), role
+    else:
+        assert (page.status_code, response.status_code) == (200, 302), role
+        assert Problem.objects.count() == before[0] + 1
+        return
+    assert (Problem.objects.count(), Event.objects.count()) == before
+
+
+def test_anonymous_cannot_write_through_pages(world):
+    client = Client()
+    before = _state(world.inside)
+    for method, url, _action in _page_writes(world.inside):
+        response = getattr(client, method)(url, PAGE_INPUT)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+    response = client.get(reverse("web:problem-create"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert _state(world.inside) == before
 
 
 def test_anonymous_gets_nothing(world):

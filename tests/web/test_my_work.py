@@ -49,3 +49,30 @@ def test_the_page_lists_the_queues_and_the_navigation_shows_the_count(city):
 
     assert problem.code in page
     assert 'class="badge"' in page
+
+
+def test_each_queue_shows_its_count_and_continues_in_the_ledger(city):
+    for _ in range(21):
+        make_problem(city)
+    client = Client()
+    client.force_login(city.supervisor)
+
+    page = client.get(reverse("web:my-work")).content.decode()
+
+    assert '<a href="#to_verify">' in page  # the queues, with their counts, at the top
+    assert '<span class="count-pill active">21</span>' in page
+    assert f'href="{reverse("web:problem-list")}?status=reported"' in page
+    assert page.count('<span class="status-badge status-reported">') == 20
+
+
+def test_the_register_button_is_offered_to_roles_that_may_register(city):
+    leader = make_user(Role.LEADER)
+    client = Client()
+
+    client.force_login(city.supervisor)
+    offered = client.get(reverse("web:my-work")).content.decode()
+    client.force_login(leader)
+    not_offered = client.get(reverse("web:my-work")).content.decode()
+
+    assert reverse("web:problem-create") in offered
+    assert reverse("web:problem-create") not in not_offered

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ecoledger.demo import names
+from ecoledger.demo.boundaries import store_boundaries
 from ecoledger.demo.history import SeedReport, seed_history
 from ecoledger.lib.uscc import ALPHABET, check_character
 from ecoledger.org.choices import RegionLevel, Role, SourceKind, WaterBodyKind
@@ -100,6 +101,7 @@ def build_city(rng: random.Random, *, password: str) -> DemoCity:
     enterprises = _enterprises(rng, districts, towns)
     sources = _sources(rng, districts, towns, enterprises, towns_along)
     users, logins = _users(rng, password, districts, towns, departments, enterprises)
+    store_boundaries(city)
     return DemoCity(city, districts, towns, departments, basin, waters, towns_along,
                     enterprises, sources, users, logins)
 
