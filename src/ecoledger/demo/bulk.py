@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ecoledger.audit.services import Entry, record_many
-from ecoledger.ledger import tallies
+from ecoledger.ledger import tallies, weekly
 from ecoledger.ledger.choices import Origin, Severity, Status, UnitRole
 from ecoledger.ledger.codes import reserve_codes
 from ecoledger.ledger.models import Category, Problem, ProblemUnit
@@ -111,6 +111,7 @@ def bulk_problems(count: int, *, actor: User, rng: random.Random, today: date) -
         _load_batch(pools, rng, today, size)
         made += size
     tallies.rebuild()
+    weekly.rebuild()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return made

@@ -36,6 +36,8 @@ class ProblemFilter(django_filters.FilterSet):
     deadline_to = django_filters.DateFilter(field_name="deadline", lookup_expr="lte")
     reported_from = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte")
     reported_to = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte")
+    closed_from = django_filters.DateFilter(field_name="closed_at", lookup_expr="date__gte")
+    closed_to = django_filters.DateFilter(field_name="closed_at", lookup_expr="date__lte")
     q = django_filters.CharFilter(method="filter_text", label=_("text"))
 
     class Meta:

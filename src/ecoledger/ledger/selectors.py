@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+from django.utils import timezone
 
 from ecoledger.ledger import tallies
 from ecoledger.ledger.choices import CLOCK_STATES, Status, TrafficLight
-from ecoledger.ledger.models import Problem, ProblemTally
+from ecoledger.ledger.models import Problem, ProblemTally, ProblemWeekTally
+from ecoledger.ledger.weekly import week_of
 from ecoledger.org.choices import CITYWIDE_ROLES, REGIONAL_ROLES, Role
 from ecoledger.org.models import Region, User
 
@@ -107,3 +109,66 @@ def dashboard(user: User, today: date) -> dict[str, Any]:
         "rebounded": figures["rebounded"][True],
         "by_district": counts_by_district(user),
     }
+
+
+def _week_rows(user: User) -> QuerySet[ProblemWeekTally] | None:
+    if user.role in CITYWIDE_ROLES:
+        return ProblemWeekTally.objects.filter(scope_kind=tallies.REGION)
+    if user.role in REGIONAL_ROLES:
+        subtree = Region.objects.subtree(user.region).values("pk")
+        return ProblemWeekTally.objects.filter(scope_kind=tallies.REGION, scope_id__in=subtree)
+    return None
+
+
+def weekly_flow(user: User, mondays: list[date]) -> tuple[dict[date, dict[str, int]],
+                                                           dict[Any, dict[str, int]]]:
+    """Reported and closed per week, and closed / closed on time per district, in the scope.
+
+    City-wide and regional scopes read the weekly tallies; departments and
+    enterprises, whose sets are a slice of the ledger, are counted directly.
+    """
+    empty = {"reported": 0, "closed": 0, "closed_on_time": 0}
+    weeks: dict[date, dict[str, int]] = {monday: dict(empty) for monday in mondays}
+    districts: dict[Any, dict[str, int]] = defaultdict(lambda: dict(empty))
+    rows = _week_rows(user)
+    if rows is None:
+        for problem in _direct_flow(user, mondays):
+            _count(problem, weeks, districts)
+        return weeks, dict(districts)
+    region_district = dict(Region.objects.values_list("pk", "district_id"))
+    grouped = (rows.filter(week__gte=mondays[0], week__lte=mondays[-1]).order_by()
+               .values("week", "scope_id")
+               .annotate(r=Sum("reported"), c=Sum("closed"), o=Sum("closed_on_time")))
+    for row in grouped:
+        figures = weeks[row["week"]]
+        figures["reported"] += row["r"]
+        figures["closed"] += row["c"]
+        figures["closed_on_time"] += row["o"]
+        district = districts[region_district.get(row["scope_id"])]
+        district["closed"] += row["c"]
+        district["closed_on_time"] += row["o"]
+    return weeks, dict(districts)
+
+
+def _direct_flow(user: User, mondays: list[date]) -> Any:
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(mondays[0], time.min, zone)
+    visible = Problem.objects.visible_to(user).order_by()
+    return (visible.filter(Q(reported_at__gte=start) | Q(closed_at__gte=start))
+            .values("reported_at", "closed_at", "deadline", "district_id"))
+
+
+def _count(problem: dict[str, Any], weeks: dict[date, dict[str, int]],
+           districts: dict[Any, dict[str, int]]) -> None:
+    reported = week_of(problem["reported_at"])
+    if reported in weeks:
+        weeks[reported]["reported"] += 1
+    if problem["closed_at"] is not None:
+        closed = week_of(problem["closed_at"])
+        if closed in weeks:
+            on_time = int(problem["deadline"] is not None
+                          and timezone.localdate(problem["closed_at"]) <= problem["deadline"])
+            weeks[closed]["closed"] += 1
+            weeks[closed]["closed_on_time"] += on_time
+            districts[problem["district_id"]]["closed"] += 1
+            districts[problem["district_id"]]["closed_on_time"] += on_time

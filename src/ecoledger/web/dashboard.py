@@ -17,17 +17,16 @@ of the user's region for regional roles.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Max, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -51,7 +50,7 @@ from ecoledger.monitoring.choices import (
     PointKind,
 )
 from ecoledger.monitoring.models import Alert, LatestReading, MonitoringPoint
-from ecoledger.org.choices import CITYWIDE_ROLES, REGIONAL_ROLES, RegionLevel, Role
+from ecoledger.org.choices import REGIONAL_ROLES, RegionLevel, Role
 from ecoledger.org.models import Region, User
 
 MARKER_CAP = 2000
@@ -347,62 +346,35 @@ def week_starts(today: date, weeks: int = WEEKS) -> list[date]:
 def flow(user: User, today: date) -> dict[str, Any]:
     """New and closed problems per week, and districts ranked by the share closed on time.
 
-    Two queries over the last ``WEEKS`` weeks: one over the ``reported_at`` index, one over
-    the problems closed in the period, grouped by district, counting those closed on or
-    before their deadline (local date). The period bounds both; ``closed_at`` has no index
-    of its own yet, so the second is the expensive one at a million problems.
+    Read from the weekly tallies the ledger keeps (``selectors.weekly_flow``), so the
+    cost does not grow with the ledger.
     """
-    zone = timezone.get_current_timezone()
     mondays = week_starts(today)
-    edges = [datetime.combine(m, time.min, zone) for m in mondays]
-    edges.append(edges[-1] + timedelta(weeks=1))
-    visible = Problem.objects.visible_to(user).order_by()
-
-    def per_week(field: str) -> dict[str, Count]:
-        return {
-            f"w{i}": Count("pk", filter=Q(**{f"{field}__gte": edges[i],
-                                             f"{field}__lt": edges[i + 1]}))
-            for i in range(WEEKS)
-        }
-
-    if user.role in CITYWIDE_ROLES:
-        # One range count per week, each answered from the reported_at index alone.
-        new = {f"w{i}": visible.filter(reported_at__gte=edges[i], reported_at__lt=edges[i + 1])
-               .count() for i in range(WEEKS)}
-    else:
-        # A narrower scope has no index with reported_at: one pass over it, not twelve.
-        new = visible.filter(reported_at__gte=edges[0], reported_at__lt=edges[-1]).aggregate(
-            **per_week("reported_at"))
-    closed_rows = list(
-        visible.filter(closed_at__gte=edges[0], closed_at__lt=edges[-1])
-        .values("district_id")
-        .annotate(n=Count("pk"),
-                  on_time=Count("pk", filter=Q(closed_at__date__lte=F("deadline"))),
-                  **per_week("closed_at"))
-    )
+    per_week, per_district = selectors.weekly_flow(user, mondays)
     weeks = []
-    for i, monday in enumerate(mondays):
+    for monday in mondays:
         sunday = monday + timedelta(days=6)
+        figures = per_week[monday]
         weeks.append({
             "start": monday.isoformat(),
-            "new": new[f"w{i}"],
-            "closed": sum(row[f"w{i}"] for row in closed_rows),
+            "new": figures["reported"],
+            "closed": figures["closed"],
             "new_url": ledger_url(reported_from=monday.isoformat(),
                                   reported_to=min(sunday, today).isoformat()),
-            "closed_url": ledger_url(status="closed"),
+            "closed_url": ledger_url(status="closed", closed_from=monday.isoformat(),
+                                     closed_to=min(sunday, today).isoformat()),
         })
-    closed = {row["district_id"]: row for row in closed_rows}
     ranking = []
     # A town officer's scope is one town: its row stands where its district's would.
     units = map_regions(user).filter(level=RegionLevel.DISTRICT).order_by("code")
     if user.role in REGIONAL_ROLES and user.region.level == RegionLevel.TOWN:
         units = Region.objects.filter(pk=user.region.pk)
     for unit in units:
-        row = closed.get(unit.district_id, {"n": 0, "on_time": 0})
+        row = per_district.get(unit.district_id, {"closed": 0, "closed_on_time": 0})
         ranking.append({
-            "region": unit.pk, "name": unit.name, "closed": row["n"],
-            "on_time": row["on_time"],
-            "rate": round(row["on_time"] / row["n"], 4) if row["n"] else None,
+            "region": unit.pk, "name": unit.name, "closed": row["closed"],
+            "on_time": row["closed_on_time"],
+            "rate": round(row["closed_on_time"] / row["closed"], 4) if row["closed"] else None,
             "url": ledger_url(region=unit.pk, status="closed"),
         })
     ranking.sort(key=lambda r: (r["rate"] is None, -(r["rate"] or 0), r["name"]))

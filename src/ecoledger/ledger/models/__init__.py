@@ -6,7 +6,7 @@ from ecoledger.ledger.models.evidence import Evidence
 from ecoledger.ledger.models.plan import Measure, ProgressReport, RectificationPlan
 from ecoledger.ledger.models.problem import Problem, ProblemQuerySet
 from ecoledger.ledger.models.relations import ProblemLink, ProblemUnit, SourceTicket
-from ecoledger.ledger.models.tally import CodeSequence, ProblemTally
+from ecoledger.ledger.models.tally import CodeSequence, ProblemTally, ProblemWeekTally
 
 __all__ = [
     "Acceptance",
@@ -21,6 +21,7 @@ __all__ = [
     "ProblemQuerySet",
     "ProblemTally",
     "ProblemUnit",
+    "ProblemWeekTally",
     "ProgressReport",
     "RectificationPlan",
     "SourceTicket",

@@ -59,3 +59,30 @@ class CodeSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last_number}"
+
+
+class ProblemWeekTally(models.Model):
+    """Events per scope and week (Monday, local time): problems reported, closed, closed on time.
+
+    Kept by registration and acceptance, so the dashboard's weekly flow and the
+    on-time ranking read a few hundred rows at any ledger size. Closures are
+    events: a problem that rebounds and is closed again counts twice.
+    """
+
+    scope_kind = models.CharField(max_length=12)
+    scope_id = models.BigIntegerField()
+    week = models.DateField()
+    reported = models.BigIntegerField(default=0)
+    closed = models.BigIntegerField(default=0)
+    closed_on_time = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("weekly problem tally")
+        constraints = [
+            models.UniqueConstraint(fields=["scope_kind", "scope_id", "week"],
+                                    name="week_tally_once"),
+        ]
+        indexes = [models.Index(fields=["scope_kind", "week"], name="week_tally_week")]
+
+    def __str__(self) -> str:
+        return f"{self.scope_kind}:{self.scope_id} {self.week}"

@@ -7,7 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ecoledger.ledger import workflow
+from ecoledger.ledger import weekly, workflow
 from ecoledger.ledger.choices import AcceptanceMethod, Action
 from ecoledger.ledger.models import Acceptance, Problem
 from ecoledger.ledger.schedule import schedule_due_on
@@ -43,6 +43,7 @@ def accept_problem(
         problem, row, acting_user, fields={"closed_at": now}, target=review,
         message=opinion.strip(),
     )
+    weekly.count_closed(problem)
     return review
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoledger.audit.services import record
-from ecoledger.ledger import tallies, workflow
+from ecoledger.ledger import tallies, weekly, workflow
 from ecoledger.ledger.choices import Action, Domain, Origin, Severity, Status, TicketKind
 from ecoledger.ledger.codes import next_code
 from ecoledger.ledger.models import Category, Problem, ProblemUnit, SourceTicket
@@ -161,6 +161,7 @@ def register_problem(
     if acting_user.role == Role.DEPARTMENT_OFFICER:
         ProblemUnit.objects.create(problem=problem, role="lead", department=acting_user.department)
     tallies.move(Counter(), tallies.keys_of(problem))
+    weekly.count_reported(problem)
     record(
         "ledger.problem.registered",
         actor=acting_user,
