@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from ecoledger.audit.guards import install_guards, remove_guards
@@ -12,6 +13,12 @@ from tests.factories import City, make_city
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Cached figures (navigation counts) must not leak from one test into the next."""
+    cache.clear()
 
 
 @pytest.fixture

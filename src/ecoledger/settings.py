@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ecoledger.lib.requests.WriteForgetsCountsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

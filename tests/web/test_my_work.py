@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -76,3 +78,23 @@ def test_the_register_button_is_offered_to_roles_that_may_register(city):
 
     assert reverse("web:problem-create") in offered
     assert reverse("web:problem-create") not in not_offered
+
+
+def test_the_navigation_count_is_kept_a_minute_but_the_users_own_write_renews_it(city):
+    client = Client()
+    client.force_login(city.supervisor)
+    make_problem(city)
+    first = client.get(reverse("web:home")).content.decode()
+    make_problem(city)  # someone else registers: the cached count stays for a while
+    cached = client.get(reverse("web:home")).content.decode()
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    renewed = client.get(reverse("web:home")).content.decode()
+
+    assert '<span class="badge"' in first
+    assert _badge(first) == _badge(cached) == 1
+    assert _badge(renewed) == 2
+
+
+def _badge(page: str) -> int:
+    return int(re.search(r'<span class="badge"[^>]*>(\d+)</span>', page).group(1))

@@ -59,3 +59,19 @@ class RequestSizeLimitMiddleware:
             return JsonResponse({"code": "too_large", "message": message, "fields": {}},
                                 status=413)
         return self.get_response(request)
+
+
+class WriteForgetsCountsMiddleware:
+    """After a user's own write, their cached navigation counts are counted again."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and user and user.is_authenticated:
+            from ecoledger.web.templatetags.workspace import forget_counts
+
+            forget_counts(user.pk)
+        return response

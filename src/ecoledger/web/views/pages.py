@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from ecoledger.ledger import workflow
 from ecoledger.ledger.models import Evidence
 from ecoledger.lib import clock
+from ecoledger.web.templatetags.workspace import forget_counts
 from ecoledger.web.work import work_queues
 
 # Where each queue continues in the ledger list (the nearest filter that contains it).
@@ -29,6 +30,7 @@ def health(request: HttpRequest) -> JsonResponse:
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
     """Every queue of work that needs the user, each with its first problems."""
+    forget_counts(request.user.pk)  # the navigation counts afresh on this page
     today = clock.today()
     queues = []
     for queue, selected in work_queues(request.user):
