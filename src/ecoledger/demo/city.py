@@ -254,7 +254,8 @@ def _sources(
 def _unique_name(
     rng: random.Random, templates: tuple[str, ...], taken: set[str], **place: str
 ) -> str:
-    while True:
+    """A name not yet taken; when a place's names run out, later ones get a phase number."""
+    for attempt in range(10_000):
         name = rng.choice(templates).format(
             village=rng.choice(names.VILLAGES), road=rng.choice(names.ROADS),
             estate=rng.choice(names.ESTATES), trade=rng.choice(names.TRADE_NAMES),
@@ -262,9 +263,12 @@ def _unique_name(
                                                          town=place["town"]),
             **place,
         )
+        if attempt >= 50:
+            name = f"{name}（{attempt - 48}期）"
         if name not in taken:
             taken.add(name)
             return name
+    raise RuntimeError("no free name after 10,000 attempts")
 
 
 def _person_names(rng: random.Random, count: int) -> list[str]:
