@@ -10,12 +10,18 @@ stations are registered (``register_simulated_points``) through ``ecoledger shel
 (a) throughput: ``ecoledger hj212 serve`` runs as its own process; ``--devices`` simulated
     devices run in this process (one event loop, one core), each on its own loopback TCP
     connection, sending 10-factor minute packets (CN 2051, Flag=5) as fast as the answers
-    come (``rate=inf``, compressed time), ``--window`` unanswered packets at most each.
+    come, ``--window`` unanswered packets at most each. ``--client replay`` (the default)
+    builds every device's packets before the run — the simulator's values and the codec's
+    builder, consecutive minutes, one QN each — and only sends them and matches answers,
+    so that on a small machine the client's CPU does not come out of the receiver's share;
+    ``--client simulator`` runs the full device simulator live (``rate=inf``, compressed
+    time, retransmission), which costs several times the CPU per packet.
     Only answered (9014) readings count, and the receiver answers only after the batch is
     committed. The steady rate is taken between ``--warmup`` and the end; after a drain the
     Reading table must hold exactly the acknowledged readings, which is checked. CPU used by
-    each process over the window shows which side was the bottleneck. With ``--profile``,
-    py-spy samples the receiver over the window and its hot lines are printed.
+    each process over the window shows which side was the bottleneck, and the receiver's
+    CPU per reading is its cost independent of what else the machine runs. With
+    ``--profile``, py-spy samples the receiver over the window and its hot lines are printed.
 (b) memory: a fresh receiver's RSS (VmRSS of /proc/<pid>/status) with no connection, with
     ``--idle`` connections open and silent, and with as many simulated devices connected
     that have each sent their minute's packet and wait for the next minute.
@@ -27,28 +33,35 @@ import argparse
 import asyncio
 import math
 import os
+import random
 import shlex
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import psycopg
 
 from ecoledger.monitoring.choices import PointKind
+from ecoledger.monitoring.hj212 import REQUEST_FLAG, build_packet
 from ecoledger.monitoring.simulator import (
+    PROFILES,
     QUIET,
     SimulatedDevice,
     Simulation,
     SimulationSettings,
     simulated_devices,
 )
+from ecoledger.monitoring.simulator.model import DeviceModel
+from ecoledger.monitoring.simulator.packets import MINUTE_DATA, upload_packet
 
 ROOT = Path(__file__).resolve().parent.parent
 ECOLEDGER = [sys.executable, "-m", "ecoledger.cli"]
@@ -58,6 +71,7 @@ TIME_ZONE = "Asia/Shanghai"
 TARGET_READINGS = 50_000
 TARGET_IDLE_MIB = 300
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+REPLAY_START = datetime(2026, 3, 2)
 REGISTER = (
     "from ecoledger.monitoring.simulator import register_simulated_points\n"
     "from ecoledger.org.models import Region\n"
@@ -77,7 +91,7 @@ class Throughput:
     stored_readings: int
     quarantined: int
     retransmitted: int
-    simulator_cpu: float
+    client_cpu: float
     receiver_cpu: float
     postgres_cpu: float
     batches: float
@@ -186,32 +200,160 @@ def rss_mib(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
+@dataclass
+class ReplayStats:
+    acked_readings: int = 0
+    unacked: int = 0
+    unexpected: int = 0
+    exhausted: int = 0
+    retransmitted: int = 0
+
+
+class Replayed(NamedTuple):
+    qn: bytes
+    packet: bytes
+    readings: int
+
+
+def replay_packets(devices: list[SimulatedDevice], minutes: int) -> list[deque[Replayed]]:
+    """Each device's minute packets, built now: the simulated station's values of each minute
+    (one model, the same for every device: the receiver cannot tell) in every device's own
+    packet, with its MN, password and QN, framed and checked by the codec's builder."""
+    profile = PROFILES[PointKind.AIR_STATION]
+    model = DeviceModel(profile, random.Random(212), QUIET)
+    areas = []
+    moment = REPLAY_START
+    while len(areas) < minutes:
+        values = model.minute(moment)
+        if values is not None:
+            packet = upload_packet(profile, values, cn=MINUTE_DATA, mn=devices[0].mn,
+                                   pw=devices[0].password, qn="0" * 17, data_time=moment)
+            areas.append((moment, packet[packet.index(b"CP=&&") + 5 : -8].decode()))
+        moment += timedelta(minutes=1)
+    readings = len(profile.factors)
+    return [
+        deque(
+            Replayed(qn.encode(), build_packet(st=profile.st, cn=MINUTE_DATA, pw=device.password,
+                                               mn=device.mn, qn=qn, flag=REQUEST_FLAG, cp=area),
+                     readings)
+            for moment, area in areas
+            for qn in [f"{moment:%Y%m%d%H%M%S}000"]
+        )
+        for device in devices
+    ]  # fmt: skip
+
+
+class ReplayDevice(asyncio.Protocol):
+    """Sends its packets, ``window`` unanswered at most; an answer counts its packet's
+    readings when it is a 9014 to this device with the QN of a packet in flight."""
+
+    def __init__(self, mn: str, packets: deque[Replayed], window: int, stats: ReplayStats):
+        self.answer_mark = b";CN=9014;PW=", f";MN={mn};".encode()
+        self.packets, self.window, self.stats = packets, window, stats
+        self.in_flight: dict[bytes, Replayed] = {}
+        self.buffer = b""
+        self.sending = True
+        self.drained = asyncio.get_running_loop().create_future()
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        self._fill()
+
+    def data_received(self, data: bytes) -> None:
+        *answers, self.buffer = (self.buffer + data).split(b"\r\n")
+        cn, mn = self.answer_mark
+        for answer in answers:
+            sent = self.in_flight.pop(answer[9:26], None)
+            if sent is None or cn not in answer or mn not in answer:
+                self.stats.unexpected += 1
+                continue
+            self.stats.acked_readings += sent.readings
+        self._fill()
+
+    def _fill(self) -> None:
+        assert self.transport is not None
+        while self.sending and len(self.in_flight) < self.window:
+            if not self.packets:
+                self.stats.exhausted += 1
+                self.sending = False
+                break
+            sent = self.packets.popleft()
+            self.in_flight[sent.qn] = sent
+            self.transport.write(sent.packet)
+        if not self.in_flight and not self.drained.done():
+            self.drained.set_result(None)
+
+    def stop(self) -> None:
+        self.sending = False
+        self._fill()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.drained.done():
+            self.drained.set_result(None)
+
+
+async def run_replay(devices: list[SimulatedDevice], port: int, args: argparse.Namespace,
+                     started: asyncio.Future[ReplayStats], stopping: asyncio.Event) -> None:
+    """Connect every device, replay until ``stopping``, then wait for the answers in flight."""
+    packets = replay_packets(devices, args.replay_minutes)
+    stats = ReplayStats()
+    loop = asyncio.get_running_loop()
+    fleet: list[ReplayDevice] = []
+    for device, queue in zip(devices, packets, strict=True):
+        _, protocol = await loop.create_connection(
+            lambda mn=device.mn, queue=queue: ReplayDevice(mn, queue, args.window, stats),
+            "127.0.0.1", port)  # fmt: skip
+        fleet.append(protocol)
+    started.set_result(stats)
+    await stopping.wait()
+    for protocol in fleet:
+        protocol.stop()
+    await asyncio.wait_for(asyncio.gather(*(p.drained for p in fleet)), timeout=120)
+    stats.unacked = sum(len(p.in_flight) for p in fleet)
+    for protocol in fleet:
+        assert protocol.transport is not None
+        protocol.transport.close()
+    if stats.exhausted:
+        print(f"  warning: {stats.exhausted} devices ran out of packets before the end; "
+              "raise --replay-minutes")  # fmt: skip
+
+
 async def measure_throughput(
     devices: list[SimulatedDevice], pid: int, port: int, args: argparse.Namespace
-) -> tuple[Simulation, float, tuple[float, ...]]:
+) -> tuple[Simulation | ReplayStats, float, tuple[float, ...]]:
     """Run the fleet: the steady rate, and the CPU share over the window of this process,
     the receiver and PostgreSQL (whose servers idle on a SQLite run)."""
-    simulation = Simulation(
-        SimulationSettings(
-            rate=math.inf, port=port, window=args.window, behaviour=QUIET, ack_timeout=30,
-            drain_seconds=120, progress_seconds=0, time_zone=TIME_ZONE,
-        ),
-        devices,
-    )  # fmt: skip
-    running = asyncio.create_task(simulation.run())
+    stats: Simulation | ReplayStats
+    if args.client == "replay":
+        ready: asyncio.Future[ReplayStats] = asyncio.get_running_loop().create_future()
+        stopping = asyncio.Event()
+        running = asyncio.create_task(run_replay(devices, port, args, ready, stopping))
+        stats = counter = await ready
+        stop = stopping.set
+    else:
+        stats = Simulation(
+            SimulationSettings(
+                rate=math.inf, port=port, window=args.window, behaviour=QUIET, ack_timeout=30,
+                drain_seconds=120, progress_seconds=0, time_zone=TIME_ZONE,
+            ),
+            devices,
+        )  # fmt: skip
+        running = asyncio.create_task(stats.run())
+        counter, stop = stats.stats, stats.stop
     await asyncio.sleep(args.warmup)
-    stats = simulation.stats
-    start = (stats.acked_readings, time.perf_counter(), time.process_time(), cpu_seconds(pid),
+    start = (counter.acked_readings, time.perf_counter(), time.process_time(), cpu_seconds(pid),
              postgres_cpu_seconds())  # fmt: skip
     await asyncio.sleep(args.seconds)
-    end = (stats.acked_readings, time.perf_counter(), time.process_time(), cpu_seconds(pid),
+    end = (counter.acked_readings, time.perf_counter(), time.process_time(), cpu_seconds(pid),
            postgres_cpu_seconds())  # fmt: skip
-    simulation.stop()
+    stop()
     await running
     wall = end[1] - start[1]
     rate = (end[0] - start[0]) / wall
     shares = tuple((end[index] - start[index]) / wall for index in (2, 3, 4))
-    return simulation, rate, shares
+    return stats, rate, shares
 
 
 def throughput(env: dict[str, str], args: argparse.Namespace) -> Throughput:
@@ -226,7 +368,7 @@ def throughput(env: dict[str, str], args: argparse.Namespace) -> Throughput:
                  str(args.profile_output)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
-        simulation, rate, (simulator_cpu, receiver_cpu, postgres_cpu) = asyncio.run(
+        run, rate, (client_cpu, receiver_cpu, postgres_cpu) = asyncio.run(
             measure_throughput(devices, process.pid, port, args)
         )
         counters = metrics(metrics_port)
@@ -234,11 +376,11 @@ def throughput(env: dict[str, str], args: argparse.Namespace) -> Throughput:
             profiler.wait()
     counted = ecoledger("shell", "-c", COUNT_READINGS, env=env).strip().splitlines()[-1]
     stored, quarantined = map(int, counted.split())
-    stats = simulation.stats
+    stats = run.stats if isinstance(run, Simulation) else run
     if stats.unacked:
         print(f"  warning: {stats.unacked} packets were never answered")
     return Throughput(
-        rate, stats.acked_readings, stored, quarantined, stats.retransmitted, simulator_cpu,
+        rate, stats.acked_readings, stored, quarantined, stats.retransmitted, client_cpu,
         receiver_cpu, postgres_cpu, counters.get("ecoledger_receiver_batch_seconds_count", 0),
         counters.get("ecoledger_receiver_batch_seconds_sum", 0),
     )  # fmt: skip
@@ -326,9 +468,14 @@ def report(kind: str, result: Throughput, args: argparse.Namespace) -> None:
           f"{result.stored_readings:,} ({check}), quarantined {result.quarantined}, "
           f"retransmitted {result.retransmitted}")  # fmt: skip
     print(f"  CPU over the window, in % of one core: receiver {100 * result.receiver_cpu:.0f}, "
-          f"simulator {100 * result.simulator_cpu:.0f}, PostgreSQL "
+          f"client ({args.client}) {100 * result.client_cpu:.0f}, PostgreSQL "
           f"{100 * result.postgres_cpu:.0f}; {result.batches:.0f} batches, "
           f"{result.batch_seconds:.1f} s in the database thread")  # fmt: skip
+    if result.readings_per_second:
+        per_reading = 1e6 / result.readings_per_second
+        print(f"  CPU per reading: receiver {result.receiver_cpu * per_reading:.1f} µs, "
+              f"PostgreSQL {result.postgres_cpu * per_reading:.1f} µs, client "
+              f"{result.client_cpu * per_reading:.1f} µs")  # fmt: skip
 
 
 def main() -> None:
@@ -336,6 +483,9 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--devices", type=int, default=500)
     parser.add_argument("--window", type=int, default=16)
+    parser.add_argument("--client", choices=("replay", "simulator"), default="replay")
+    parser.add_argument("--replay-minutes", type=int, default=300,
+                        help="packets built per device for --client replay")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--idle", type=int, default=5000)

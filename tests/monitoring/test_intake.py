@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from ecoledger.lib import clock
 from ecoledger.monitoring.hj212 import build_packet
+from ecoledger.monitoring.hj212.fastpath import scan_fast
+from ecoledger.monitoring.ingest import hj212_intake
 from ecoledger.monitoring.ingest.directory import PointDirectory
 from ecoledger.monitoring.ingest.hj212_intake import Hj212Intake, Taken
+from ecoledger.monitoring.ingest.rows import ReadingRow
 from ecoledger.monitoring.ingest.store import store_batch
-from ecoledger.monitoring.models import Parameter, Quarantine, Reading
+from ecoledger.monitoring.models import LatestReading, Parameter, Quarantine, Reading
 from tests.monitoring.factories import EXAMPLE_MN, EXAMPLES, make_point
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +147,6 @@ def test_quarantine_keeps_the_bytes_the_peer_and_the_reason(intake):
 
 
 def test_the_latest_value_follows_the_newest_time_not_the_arrival_order(intake):
-    from ecoledger.monitoring.models import LatestReading
-
     newer = _take(intake, HOURLY)  # 2024-06-01 08:00
     older = _take(intake, EXAMPLES[4])  # 2016-08-01 08:00, flow only
     store_batch(newer.readings, [], received_at=clock.now())
@@ -154,3 +155,63 @@ def test_the_latest_value_follows_the_newest_time_not_the_arrival_order(intake):
     flow = LatestReading.objects.get(parameter__code="w00000")
     assert (flow.value, flow.observed_at.year) == (17.5, 2024)
     assert LatestReading.objects.count() == 3
+
+
+def _upload(cp: str, *, cn: str = "2051") -> bytes:
+    return build_packet(st="31", cn=cn, pw="123456", mn=EXAMPLE_MN, qn="20240601090000001",
+                        flag=5, cp=cp)
+
+
+ORDINARY_UPLOADS = [
+    REALTIME,
+    HOURLY,
+    EXAMPLES[4],
+    _upload("DataTime=20240601090000;a21026-Min=1.0,a21026-Avg=-0.50,a21026-Max=2,"
+            "a21026-ZsAvg=.75,a21026-Flag=D;a19001-Avg=20.9;x99999-Avg=1.0,x99999-Flag=N"),
+    _upload("DataTime=20240601090000;a21026-Rtd=1.5,a21026-ZsRtd=1.6", cn="2011"),
+    _upload("DataTime=20240601090000;a21026-Cou=1.5,a21026-Flag=N", cn="2031"),
+    _upload("DataTime=20990601090000;a21026-Avg=1.5"),
+]
+
+
+@pytest.mark.parametrize("frame", ORDINARY_UPLOADS)
+def test_an_ordinary_upload_is_taken_as_the_careful_parser_would_take_it(
+    intake, monkeypatch, frame
+):
+    assert scan_fast(frame) is not None
+    now = clock.now()
+    fast = Taken()
+    intake.take(frame, "10.0.0.7:5000", now, fast)
+    monkeypatch.setattr(hj212_intake, "scan_fast", lambda frame: None)
+    careful = Taken()
+    intake.take(frame, "10.0.0.7:5000", now, careful)
+
+    assert fast == careful
+    assert all(type(row.value) is float for row in fast.readings)
+
+
+def test_a_batch_of_thousands_is_stored_once_however_it_is_cut(intake):
+    point, pm25 = intake.directory.find(EXAMPLE_MN).id, Parameter.objects.get(code="a34004").pk
+    start = datetime(2024, 6, 1, tzinfo=SHANGHAI)
+    rows = [ReadingRow(point, pm25, "min", start + timedelta(minutes=m), float(m))
+            for m in range(1234)]
+
+    first = store_batch(rows, [], received_at=clock.now())
+    again = store_batch(rows[::-1], [], received_at=clock.now())
+
+    assert (first.inserted, again.inserted) == (1234, 0)
+    assert Reading.objects.count() == 1234
+    latest = LatestReading.objects.get()
+    assert (latest.value, latest.observed_at) == (1233.0, start + timedelta(minutes=1233))
+
+
+def test_of_equal_times_in_a_batch_the_first_is_stored_and_is_the_latest(intake):
+    point, pm25 = intake.directory.find(EXAMPLE_MN).id, Parameter.objects.get(code="a34004").pk
+    moment = datetime(2024, 6, 1, 8, tzinfo=SHANGHAI)
+    rows = [ReadingRow(point, pm25, "min", moment, value) for value in (1.0, 2.0, 3.0)]
+
+    result = store_batch(rows, [], received_at=clock.now())
+
+    assert result.inserted == 1
+    assert Reading.objects.get().value == 1.0
+    assert LatestReading.objects.get().value == 1.0

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from ecoledger.monitoring.hj212 import build_packet
+from ecoledger.monitoring.ingest.directory import PointDirectory
 from ecoledger.monitoring.models import Quarantine, Reading
 from ecoledger.monitoring.receiver.server import Receiver, ReceiverSettings
 from tests.factories import make_city
@@ -17,8 +18,13 @@ REALTIME, ANSWER, HOURLY, SPLIT_PART = EXAMPLES[1], EXAMPLES[2], EXAMPLES[3], EX
 
 
 @pytest.fixture
-def point(committed_db):
-    return make_point(make_city().towns[0][0])
+def city(committed_db):
+    return make_city()
+
+
+@pytest.fixture
+def point(city):
+    return make_point(city.towns[0][0])
 
 
 def _settings(**overrides) -> ReceiverSettings:
@@ -173,3 +179,38 @@ def test_stopping_stores_and_answers_what_was_received(point):
 
     assert len(asyncio.run(scenario())) == 20
     assert Reading.objects.count() == 20
+
+
+def test_a_device_registered_while_the_receiver_runs_is_taken_at_once(city):
+    async def scenario():
+        receiver = Receiver(_settings(), PointDirectory(unknown_retry_seconds=0))
+        await receiver.start()
+        await asyncio.to_thread(make_point, city.towns[0][0])
+        reader, writer = await asyncio.open_connection("127.0.0.1", receiver.port)
+        writer.write(REALTIME)
+        answer = await _read_answer(reader)
+        writer.close()
+        await receiver.stop()
+        return answer
+
+    assert asyncio.run(scenario()) == ANSWER
+    assert Reading.objects.count() == 6
+    assert not Quarantine.objects.exists()
+
+
+def test_answers_to_one_device_keep_the_order_of_its_packets(point):
+    packets = [_minute_packet(minute) for minute in range(40)]
+
+    async def scenario():
+        receiver = Receiver(_settings(batch_size=7))
+        await receiver.start()
+        reader, writer = await asyncio.open_connection("127.0.0.1", receiver.port)
+        writer.write(b"".join(packets))
+        answers = [await _read_answer(reader) for _ in packets]
+        writer.close()
+        await receiver.stop()
+        return answers
+
+    answers = asyncio.run(scenario())
+    assert [answer[9:26] for answer in answers] == [packet[9:26] for packet in packets]
+    assert Reading.objects.count() == 40

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -17,7 +18,7 @@ from ecoledger.monitoring.hj212 import (
 from ecoledger.monitoring.hj212.builder import encode_data_area
 from ecoledger.monitoring.hj212.cp import NUMERIC_SUFFIXES
 from ecoledger.monitoring.hj212.crc import crc16_hj212
-from ecoledger.monitoring.hj212.fastpath import parse_fast
+from ecoledger.monitoring.hj212.fastpath import parse_fast, scan_fast
 from ecoledger.monitoring.hj212.packet import parse_carefully, parse_packet
 from tests.monitoring.hj212.test_hj212_properties import (
     EXAMPLES,
@@ -98,6 +99,41 @@ def test_the_fast_path_never_accepts_what_the_careful_parser_refuses(packet, edi
         assert parse_fast(bytes(data)) is None
     else:
         assert parse_packet(bytes(data)) == careful
+
+
+@given(headers(), plain_areas())
+def test_a_scanned_packet_says_what_the_parsed_packet_says(header, area) -> None:
+    data = _packet(header, area)
+
+    upload = scan_fast(data)
+    packet = parse_packet(data)
+
+    assert upload is not None
+    assert (upload.header.qn, upload.header.st, upload.header.cn, upload.header.pw,
+            upload.header.mn, upload.header.flag, upload.header.pnum, upload.header.pno) == (
+        packet.qn, packet.st, packet.cn, packet.pw, packet.mn, packet.flag, packet.pnum,
+        packet.pno)  # fmt: skip
+    assert upload.header.needs_answer == packet.needs_answer
+    assert upload.data_time == packet.cp.data_time
+    assert [
+        (code, {suffix: Decimal(text) for suffix, text in pairs.items() if suffix != "Flag"},
+         pairs.get("Flag"))
+        for code, pairs in upload.factors.items()
+    ] == [(reading.code, reading.values, reading.flag) for reading in packet.cp.readings]
+
+
+def test_factors_that_are_not_one_item_each_go_to_the_careful_parser() -> None:
+    merged = "DataTime=20240601085800;a21026-Rtd=1.5;a21026-Flag=N"
+    mixed = "DataTime=20240601085800;a21026-Rtd=1.5,a21002-Rtd=2.5"
+    twice = "DataTime=20240601085800;a21026-Rtd=1.5,a21026-Rtd=2.5"
+
+    for cp in (merged, mixed, twice):
+        data = build_packet(qn="20240601085857223", st="31", cn="2011", pw="123456",
+                            mn="010000A8900016F000169DC0", flag=5, cp=cp)
+        assert scan_fast(data) is None
+    assert parse_packet(build_packet(qn="20240601085857223", st="31", cn="2011", pw="123456",
+                                     mn="010000A8900016F000169DC0", flag=5, cp=merged)
+                        ).cp.readings[0].flag == "N"  # fmt: skip
 
 
 def test_the_standards_upload_examples_take_the_fast_path() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from ecoledger.monitoring.hj212.builder import Pair, build_packet, format_data_area
 from ecoledger.monitoring.hj212.flags import REQUEST_FLAG, VERSION_MASK
@@ -35,19 +36,32 @@ def make_qn(moment: datetime) -> str:
     return f"{format_datetime(moment)}{moment.microsecond // 1000:03d}"
 
 
-def _answer(packet: Packet, cn: str, cp: str = "") -> bytes:
+class Answerable(Protocol):
+    """What an answer echoes: a ``Packet``, or the ``Header`` of a packet read by ``scan_fast``."""
+
+    @property
+    def qn(self) -> str | None: ...
+    @property
+    def pw(self) -> str: ...
+    @property
+    def mn(self) -> str: ...
+    @property
+    def flag(self) -> int | None: ...
+
+
+def _answer(packet: Answerable, cn: str, cp: str = "") -> bytes:
     flag = None if packet.flag is None else packet.flag & VERSION_MASK
     return build_packet(
         qn=packet.qn, st=INTERACTION_ST, cn=cn, pw=packet.pw, mn=packet.mn, flag=flag, cp=cp
     )
 
 
-def build_data_answer(packet: Packet) -> bytes:
+def build_data_answer(packet: Answerable) -> bytes:
     """9014, the platform's answer to an upload whose Flag has A=1."""
     return _answer(packet, "9014")
 
 
-def build_notification_answer(packet: Packet) -> bytes:
+def build_notification_answer(packet: Answerable) -> bytes:
     """9013, the answer to a notification (1013 time calibration request, 9015 heartbeat)."""
     return _answer(packet, "9013")
 

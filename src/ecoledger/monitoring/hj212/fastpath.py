@@ -2,20 +2,28 @@
 
 Nearly every packet a receiver sees is an ordinary upload: header fields in the
 standard's order, upper-case CRC, numbers and one-letter flags in the data area.
-For those, a handful of regular expressions and string splits (all in C) decide
-everything the careful parser would, and build the very same ``Packet``. Anything
-the fast path does not positively recognise — a quirk, an error, log text, a
-rarely used key — returns None, and the careful parser takes over to accept it
-or to say exactly what is wrong and where. A property test holds both paths equal.
+For those, two regular expressions decide everything the careful parser would
+(frame, header, the whole data area's grammar), and string splits — all in C —
+cut the area into factors. Anything the fast path does not positively recognise
+— a quirk, an error, log text, a rarely used key, a factor whose pairs are not
+together — returns None, and the careful parser takes over to accept it or to
+say exactly what is wrong and where. A property test holds both paths equal.
+
+``scan_fast`` stops before the numbers become ``Decimal``: a receiver that
+stores floats reads the checked text directly, which is most of the saving.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
+from itertools import repeat
+from typing import NamedTuple
 
-from ecoledger.monitoring.hj212.catalogue import lookup_parameter
+from ecoledger.monitoring.hj212.catalogue import Parameter, lookup_parameter
 from ecoledger.monitoring.hj212.compat import MAX_STANDARD_CP, STRICT
 from ecoledger.monitoring.hj212.cp import (
     NUMERIC_SUFFIXES,
@@ -37,19 +45,40 @@ _FRAME = re.compile(
 _NUMBER = r"[+-]?(?:[0-9]{1,20}(?:\.[0-9]{0,10})?|\.[0-9]{1,20})"
 _SUFFIX = "|".join(sorted(NUMERIC_SUFFIXES, key=len, reverse=True))
 # One factor's key=value pair: a number under a numeric suffix, or a one-letter flag.
-_PAIR = rf"([A-Za-z0-9_.]+)-(?:({_SUFFIX})=({_NUMBER})|Flag=([A-Za-z]))"
-_FACTOR_PAIR = re.compile(_PAIR)
+_PAIR = rf"[A-Za-z0-9_.]+-(?:(?:{_SUFFIX})={_NUMBER}|Flag=[A-Za-z])"
 # The whole area: DataTime first (as uploads send it), then factor pairs.
-_AREA = re.compile(rf"DataTime=([0-9]{{14}})(?:[;,]{_PAIR})*")
+_AREA = re.compile(rf"DataTime=[0-9]{{14}}(?:[;,]{_PAIR})*")
+_DATA_TIME_ITEM = len("DataTime=") + 14
 _MODERN_VERSIONS = frozenset({1, 2})  # HJ 212-2017 and -2025: MN is 24 hex digits
 
 
-class _NotFast(Exception):
-    """Internal: leave this packet to the careful parser."""
+class Upload(NamedTuple):
+    """An ordinary packet, checked in full; its numbers are still the text that was sent.
+
+    ``factors`` maps each code, in the order sent, to its pairs: the numeric suffixes
+    (``Avg``, ``Min``…) and ``Flag``, each to its text.
+    """
+
+    header: Header
+    data_time: datetime
+    factors: dict[str, dict[str, str]]
 
 
 def parse_fast(data: bytes) -> tuple[Header, DataArea] | None:
     """Header and data area when the packet is ordinary and valid; None to defer."""
+    upload = scan_fast(data)
+    if upload is None:
+        return None
+    readings = []
+    for code, pairs in upload.factors.items():
+        flag = pairs.pop("Flag", None)  # the upload is ours: what is left are the numbers
+        values = dict(zip(pairs, map(Decimal, pairs.values()), strict=True))
+        readings.append(_reading(code, lookup_parameter(code), values, flag))
+    return upload.header, DataArea({"DataTime": upload.data_time}, tuple(readings), (), {})
+
+
+def scan_fast(data: bytes) -> Upload | None:
+    """The checked pieces of an ordinary, valid packet; None to defer to the careful parser."""
     match = _FRAME.fullmatch(data)
     if match is None:
         return None
@@ -62,7 +91,6 @@ def parse_fast(data: bytes) -> tuple[Header, DataArea] | None:
         or flag > 0xFF
         or (flag >> 2) not in _MODERN_VERSIONS
         or bool(flag & SPLIT_BIT) != (pnum is not None)
-        or b"//" in body
         or int(crc, 16) != crc16_hj212(segment)
     ):
         return None
@@ -71,55 +99,80 @@ def parse_fast(data: bytes) -> tuple[Header, DataArea] | None:
         packet_count, packet_number = int(pnum), int(pno)
         if not 1 <= packet_number <= packet_count:
             return None
-    try:
-        area = _data_area(body.decode("ascii"))
-    except _NotFast:
+    text = body.decode("ascii")
+    if _AREA.fullmatch(text) is None:
+        return None
+    items = text.split(";")
+    if len(items[0]) != _DATA_TIME_ITEM:  # a factor after DataTime in the same item
+        return None
+    data_time = _moment(items[0][-14:])
+    factors = _factors(items)
+    if data_time is None or factors is None:
         return None
     header = Header(qn.decode(), st.decode(), cn.decode(), pw.decode(), mn.decode(), flag,
                     packet_count, packet_number)
-    return header, area
+    return Upload(header, data_time, factors)
 
 
-def _data_area(text: str) -> DataArea:
-    """Uploads in the standard's shape, matched and split by regular expressions (in C).
+def _factors(items: list[str]) -> dict[str, dict[str, str]] | None:
+    """Each item's pairs by suffix, the grammar being checked already.
 
-    Per pair, Python does a tuple unpack and a dict store; numbers become Decimal
-    in one ``map``. A code seen in two items, a key seen twice, or any other key
-    goes to the careful parser.
+    An item is one code's pairs: ``a21026-Avg=7.5,a21026-Flag=N``. Splitting the part
+    after the first code at ``,a21026-`` leaves ``Suffix=value`` pieces; a piece with
+    another code in it does not split in two, which ``dict`` refuses. A suffix twice,
+    or a code in two items, is left to the careful parser too (it merges or refuses).
     """
-    area = _AREA.fullmatch(text)
-    if area is None:
-        raise _NotFast
-    pairs = _FACTOR_PAIR.findall(text, area.end(1))
-    values: dict[str, dict[str, str]] = {}
-    flags: dict[str, str] = {}
-    previous = ""
-    for code, suffix, number, flag in pairs:
-        if code != previous:
-            if code in values:
-                raise _NotFast  # the code's pairs are not together, or repeat
-            values[code] = {}
-            previous = code
-        if flag:
-            if code in flags:
-                raise _NotFast
-            flags[code] = flag
-        elif suffix in values[code]:
-            raise _NotFast
-        else:
-            values[code][suffix] = number
-    readings = tuple(
-        FactorReading(code, lookup_parameter(code),
-                      dict(zip(numbers, map(Decimal, numbers.values()), strict=True)),
-                      flags.get(code), None, None, None, None, {})
-        for code, numbers in values.items()
-    )
-    return DataArea({"DataTime": _datetime(area.group(1))}, readings, (), {})
+    factors: dict[str, dict[str, str]] = {}
+    split = str.split
+    for item in items[1:]:
+        code, _, rest = item.partition("-")
+        pieces = rest.split(f",{code}-")
+        try:
+            pairs = dict(map(split, pieces, repeat("=")))
+        except ValueError:
+            return None
+        if len(pairs) != len(pieces) or code in factors:
+            return None
+        factors[code] = pairs
+    return factors
 
 
-def _datetime(value: str) -> datetime:
+def _reading(
+    code: str, parameter: Parameter | None, values: dict[str, Decimal], flag: str | None
+) -> FactorReading:
+    """``FactorReading(code, parameter, values, flag)``, in half the time.
+
+    A frozen dataclass's ``__init__`` sets each of its nine fields through
+    ``object.__setattr__``; setting the slots directly skips that lookup. Sound while
+    FactorReading has no ``__post_init__`` and its slots are its fields (checked below).
+    """
+    reading = _new(FactorReading)
+    _set_code(reading, code)
+    _set_parameter(reading, parameter)
+    _set_values(reading, values)
+    _set_flag(reading, flag)
+    _set_eflag(reading, None)
+    _set_sample_time(reading, None)
+    _set_info(reading, None)
+    _set_sn(reading, None)
+    _set_extra(reading, {})
+    return reading
+
+
+_new = object.__new__
+if hasattr(FactorReading, "__post_init__") or FactorReading.__slots__ != tuple(
+    field.name for field in fields(FactorReading)
+):
+    raise AssertionError("FactorReading changed: review _reading in the fast path")
+(_set_code, _set_parameter, _set_values, _set_flag, _set_eflag, _set_sample_time, _set_info,
+ _set_sn, _set_extra) = (getattr(FactorReading, name).__set__ for name in FactorReading.__slots__)
+
+
+@lru_cache(maxsize=4096)
+def _moment(value: str) -> datetime | None:
+    """DataTime as a naive datetime; cached, as thousands of devices send the same minute."""
     try:
         return datetime(int(value[0:4]), int(value[4:6]), int(value[6:8]),
                         int(value[8:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise _NotFast from None
+        return None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ecoledger.monitoring.hj212.compat import Compat, Quirk
 from ecoledger.monitoring.hj212.errors import HJ212Error, Reason, show_bytes
-from ecoledger.monitoring.hj212.flags import SPLIT_BIT, ProtocolVersion, version_of
+from ecoledger.monitoring.hj212.flags import ANSWER_BIT, SPLIT_BIT, ProtocolVersion, version_of
 
 FIELD_ORDER = ("QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO")
 _RANK = {name: rank for rank, name in enumerate(FIELD_ORDER)}
@@ -49,6 +49,11 @@ class Header:
     flag: int | None
     pnum: int | None
     pno: int | None
+
+    @property
+    def needs_answer(self) -> bool:
+        """Flag bit A: the sender waits for an answer (9014 to uploads, 9013 to notices)."""
+        return self.flag is not None and bool(self.flag & ANSWER_BIT)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from ecoledger.monitoring.choices import DataType, Transport
 from ecoledger.monitoring.hj212 import lookup_parameter
-from ecoledger.monitoring.ingest.directory import PointDirectory
+from ecoledger.monitoring.ingest.directory import Points
 from ecoledger.monitoring.ingest.hj212_intake import FUTURE_TOLERANCE, Taken
 from ecoledger.monitoring.ingest.rows import QuarantineRow, ReadingRow
 
@@ -42,13 +42,15 @@ class Refused(Exception):
 
 
 class MqttIntake:
-    def __init__(self, directory: PointDirectory) -> None:
+    def __init__(self, directory: Points) -> None:
         self.directory = directory
 
     def take(self, topic: str, payload: bytes, now: datetime, taken: Taken) -> None:
-        taken.counts["mqtt_messages"] += 1
+        """Attribute and convert one message; ``find`` may raise before anything is recorded
+        (see ``Hj212Intake.take``)."""
         mn = _mn_of(topic)
         point = self.directory.find(mn) if mn else None
+        taken.counts["mqtt_messages"] += 1
         try:
             if not mn:
                 raise Refused("bad_topic", f"topic {topic!r} is not {TOPIC_FILTER}")

@@ -1,12 +1,13 @@
 """The receiver: accepts device connections, writes in batches, answers after commit.
 
 Frames from every connection go into one bounded queue. One writer task
-takes them in batches and hands each batch to a single database thread,
-which attributes, converts and stores it in one transaction; only then are
-the answers (9014) written back, so an acknowledged reading is never lost.
-When the queue passes its high-water mark every connection stops reading
-until the writer has caught up (backpressure). SIGTERM stops accepting,
-drains the queue, answers what was stored, and exits.
+gathers them into batches, parsing and attributing each frame on the event
+loop as it is gathered, while a single database thread commits the previous
+batch in one transaction; only then are its answers (9014) written back, so
+an acknowledged reading is never lost. When the queue passes its high-water
+mark every connection stops reading until the writer has caught up
+(backpressure). SIGTERM stops accepting, drains the queue, answers what was
+stored, and exits.
 """
 
 from __future__ import annotations
@@ -21,18 +22,18 @@ from dataclasses import dataclass
 from django.db import close_old_connections, connections
 
 from ecoledger.lib import clock
-from ecoledger.monitoring.choices import Transport
 from ecoledger.monitoring.hj212 import Compat
 from ecoledger.monitoring.ingest.directory import PointDirectory
-from ecoledger.monitoring.ingest.hj212_intake import Hj212Intake, Taken
-from ecoledger.monitoring.ingest.mqtt_intake import MqttIntake
-from ecoledger.monitoring.ingest.rows import QuarantineRow
 from ecoledger.monitoring.ingest.store import store_batch
-from ecoledger.monitoring.receiver.connection import Arrival, DeviceConnection, Source
+from ecoledger.monitoring.receiver.batch import Batch, Intakes
+from ecoledger.monitoring.receiver.connection import Arrival, DeviceConnection
 from ecoledger.monitoring.receiver.metrics import Metrics, serve_metrics
 from ecoledger.monitoring.receiver.mqtt import MqttSubscriber
 
 log = logging.getLogger(__name__)
+
+_TAKEN_BETWEEN_YIELDS = 256
+"""Arrivals taken (about 20 ms of parsing) before the writer lets the event loop run."""
 
 
 @dataclass
@@ -56,8 +57,8 @@ class Receiver:
     def __init__(self, settings: ReceiverSettings, directory: PointDirectory | None = None):
         self.settings = settings
         self.directory = directory or PointDirectory()
-        self.intake = Hj212Intake(self.directory)
-        self.mqtt_intake = MqttIntake(self.directory)
+        self._loop_intakes = Intakes(self.directory.loaded())
+        self._database_intakes = Intakes(self.directory)
         self.mqtt: MqttSubscriber | None = None
         self.metrics = Metrics()
         self.queue: asyncio.Queue[Arrival] = asyncio.Queue()
@@ -133,75 +134,89 @@ class Receiver:
 
     # The writer.
     async def _write_forever(self) -> None:
+        """Gather and take a batch while the previous one commits; one commit at a time, so
+        answers go out in order and every batch is one transaction."""
+        committing: asyncio.Task[None] | None = None
         while not (self._stopping.is_set() and self.queue.empty()):
-            batch = await self._collect()
-            if batch:
-                await self._write(batch)
+            batch = await self._gather(committing)
+            if batch is None:
+                continue
+            if committing is not None:
+                await committing
+            committing = asyncio.create_task(self._commit(batch), name="receiver-commit")
+        if committing is not None:
+            await committing
 
-    async def _collect(self) -> list[Arrival]:
+    async def _gather(self, committing: asyncio.Task[None] | None) -> Batch | None:
+        """Take arrivals until the batch is full, or it has lingered and the database is free:
+        while the previous batch commits, this one keeps growing."""
         try:
             first = await asyncio.wait_for(self.queue.get(), timeout=0.5)
         except TimeoutError:
-            return []
-        batch = [first]
+            return None
+        batch = Batch(clock.now())
+        batch.add(first, self._loop_intakes)
         deadline = time.monotonic() + self.settings.linger_seconds
-        while len(batch) < self.settings.batch_size:
+        while batch.size < self.settings.batch_size:
             if not self.queue.empty():
-                batch.append(self.queue.get_nowait())
+                batch.add(self.queue.get_nowait(), self._loop_intakes)
+                self._maybe_resume()
+                if batch.size % _TAKEN_BETWEEN_YIELDS == 0:
+                    await asyncio.sleep(0)  # let connections read and answers go out
                 continue
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if remaining > 0:
+                try:
+                    arrival = await asyncio.wait_for(self.queue.get(), timeout=remaining)
+                except TimeoutError:
+                    continue
+            elif committing is not None and not committing.done():
+                arrival = await self._arrival_before(committing)
+                if arrival is None:
+                    break
+            else:
                 break
-            try:
-                batch.append(await asyncio.wait_for(self.queue.get(), timeout=remaining))
-            except TimeoutError:
-                break
+            batch.add(arrival, self._loop_intakes)
+        self.metrics.queue_depth = self.queue.qsize()
         return batch
 
-    async def _write(self, batch: list[Arrival]) -> None:
+    async def _arrival_before(self, committing: asyncio.Task[None]) -> Arrival | None:
+        """The next arrival, or None if the commit ends first."""
+        getter = asyncio.ensure_future(self.queue.get())
+        await asyncio.wait({getter, committing}, return_when=asyncio.FIRST_COMPLETED)
+        if getter.done():
+            return getter.result()
+        getter.cancel()  # Queue.get gives up its place without taking an item
+        return None
+
+    async def _commit(self, batch: Batch) -> None:
         loop = asyncio.get_running_loop()
         while True:
             started = time.monotonic()
             try:
-                taken, answers = await loop.run_in_executor(self._database, self._store, batch)
+                await loop.run_in_executor(self._database, self._store, batch)
                 break
             except Exception:  # nothing was acknowledged: retry the batch
-                log.exception("storing a batch of %d frames failed; retrying", len(batch))
+                log.exception("storing a batch of %d frames failed; retrying", batch.size)
                 self.metrics.counts["error:store_failed"] += 1
                 await asyncio.sleep(self.settings.retry_seconds)
         self.metrics.observe_batch(time.monotonic() - started)
-        self.metrics.counts.update(taken.counts)
-        for source, answer in answers:
-            source.deliver(answer)
+        self.metrics.counts.update(batch.taken.counts)
+        for source, answers in batch.answers_by_source().items():
+            source.deliver(b"".join(answers))
         self.metrics.queue_depth = self.queue.qsize()
         self._maybe_resume()
 
-    def _store(self, batch: list[Arrival]) -> tuple[Taken, list[tuple[Source, bytes]]]:
-        """In the database thread: attribute, convert and commit a batch in one transaction."""
+    def _store(self, batch: Batch) -> None:
+        """In the database thread: take the deferred arrivals, commit in one transaction."""
         close_old_connections()
         self.directory.refresh_if_stale()
-        now = clock.now()
-        taken = Taken()
-        answers: list[tuple[Source, bytes]] = []
-        for arrival in batch:
-            if arrival.topic is not None:
-                self.mqtt_intake.take(arrival.topic, arrival.frame, now, taken)
-                answers.append((arrival.source, b""))  # the broker's acknowledgement
-                continue
-            if arrival.error is not None:
-                taken.counts[f"error:{arrival.error.reason}"] += 1
-                taken.quarantined.append(QuarantineRow(
-                    Transport.TCP, arrival.source.peer, str(arrival.error.reason),
-                    arrival.error.message, arrival.frame))
-                continue
-            owed = len(taken.answers)
-            self.intake.take(arrival.frame, arrival.source.peer, now, taken)
-            answers.extend((arrival.source, a) for a in taken.answers[owed:])
-        result = store_batch(taken.readings, taken.quarantined, received_at=now)
+        batch.take_deferred(self._database_intakes)
+        taken = batch.taken
+        result = store_batch(taken.readings, taken.quarantined, received_at=batch.now)
         taken.counts["readings_inserted"] += result.inserted
         taken.counts["readings_duplicate"] += result.readings - result.inserted
         taken.counts["quarantined"] += result.quarantined
-        return taken, answers
 
     async def _sweep_forever(self) -> None:
         """Close idle connections; release frames of peers that stopped mid-packet."""
