@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -12,6 +15,7 @@ from ecoledger.monitoring.models import Quarantine, Reading
 from ecoledger.monitoring.receiver.server import Receiver, ReceiverSettings
 from tests.factories import make_city
 from tests.monitoring.factories import EXAMPLE_MN, EXAMPLES, make_point
+from tests.processes import free_port, process_env, wait_for
 
 pytestmark = pytest.mark.slow
 REALTIME, ANSWER, HOURLY, SPLIT_PART = EXAMPLES[1], EXAMPLES[2], EXAMPLES[3], EXAMPLES[4]
@@ -214,3 +218,34 @@ def test_answers_to_one_device_keep_the_order_of_its_packets(point):
     answers = asyncio.run(scenario())
     assert [answer[9:26] for answer in answers] == [packet[9:26] for packet in packets]
     assert Reading.objects.count() == 40
+
+
+def test_several_worker_processes_share_the_port_and_stop_together(point, tmp_path):
+    port, metrics = free_port(), free_port()
+    while metrics + 1 == port:
+        metrics = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ecoledger.cli", "hj212", "serve", "--host", "127.0.0.1",
+         "--port", str(port), "--metrics-port", str(metrics), "--workers", "2"],
+        env=process_env(tmp_path),
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{metrics}/metrics")
+        wait_for(f"http://127.0.0.1:{metrics + 1}/metrics")
+
+        async def send_from_many_connections():
+            answers = []
+            for minute in range(12):
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(_minute_packet(minute))
+                answers.append(await _read_answer(reader))
+                writer.close()
+            return answers
+
+        answers = asyncio.run(send_from_many_connections())
+    finally:
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=60)
+
+    assert len(answers) == 12 and code == 0
+    assert Reading.objects.count() == 12

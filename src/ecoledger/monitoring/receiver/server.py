@@ -51,6 +51,7 @@ class ReceiverSettings:
     retry_seconds: float = 1.0
     mqtt_url: str = ""
     mqtt_client_id: str = "ecoledger-receiver"
+    reuse_port: bool = False
 
 
 class Receiver:
@@ -77,7 +78,7 @@ class Receiver:
         self.framing_compat = self.directory.framing_compat()
         server = await loop.create_server(
             lambda: DeviceConnection(self), self.settings.host, self.settings.port,
-            reuse_address=True, backlog=4096,
+            reuse_address=True, reuse_port=self.settings.reuse_port or None, backlog=4096,
         )
         self._servers.append(server)
         if self.settings.metrics_port is not None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
+import signal
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,6 +14,36 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ecoledger.monitoring.hj212 import LENIENT, STRICT, parse_stream
+
+
+def run_workers(options: dict[str, Any]) -> None:
+    """Several receiver processes on one port; the kernel spreads connections over them.
+
+    Safe because a reading's unique key makes concurrent writers harmless. Only the
+    first worker subscribes to MQTT (one persistent session per client id). SIGTERM
+    and SIGINT are passed on, and the command ends when every worker has.
+    """
+    children = []
+    for index in range(options["workers"]):
+        command = [sys.executable, "-m", "ecoledger.cli", "hj212", "serve", "--reuse-port",
+                   "--host", options["host"], "--port", str(options["port"]),
+                   "--metrics-host", options["metrics_host"],
+                   "--metrics-port", str(options["metrics_port"] + index),
+                   "--batch-size", str(options["batch_size"]),
+                   "--idle-timeout", str(options["idle_timeout"])]
+        if index == 0 and options["mqtt"]:
+            command += ["--mqtt", options["mqtt"]]
+        children.append(subprocess.Popen(command))
+
+    def forward(signum: int, frame: object) -> None:
+        for child in children:
+            child.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    codes = [child.wait() for child in children]
+    if any(codes):
+        raise CommandError(f"receiver workers ended with {codes}")
 
 
 class Command(BaseCommand):
@@ -28,6 +61,10 @@ class Command(BaseCommand):
         serve.add_argument("--idle-timeout", type=float, default=600.0)
         serve.add_argument("--mqtt", default="",
                            help="also subscribe to readings on this broker, e.g. mqtt://127.0.0.1:1883")
+        serve.add_argument("--workers", type=int, default=1,
+                           help="receiver processes sharing the port (SO_REUSEPORT); "
+                                "worker i serves metrics on metrics-port + i")
+        serve.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
         parse = commands.add_parser("parse", help="decode raw packets, one JSON object each")
         parse.add_argument("file", nargs="?", default="-", help="a file, or - for stdin")
         parse.add_argument("--stream", action="store_true",
@@ -62,10 +99,14 @@ class Command(BaseCommand):
     def _serve(self, options: dict[str, Any]) -> None:
         from ecoledger.monitoring.receiver.server import ReceiverSettings, run_receiver
 
+        if options["workers"] > 1:
+            run_workers(options)
+            return
         settings = ReceiverSettings(
             host=options["host"], port=options["port"], metrics_host=options["metrics_host"],
             metrics_port=options["metrics_port"], batch_size=options["batch_size"],
             idle_timeout=options["idle_timeout"], mqtt_url=options["mqtt"],
+            reuse_port=options["reuse_port"],
         )
         asyncio.run(run_receiver(settings))
 
