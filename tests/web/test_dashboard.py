@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -263,6 +264,7 @@ def test_the_page_and_its_data_take_a_fixed_number_of_queries(world, people, log
     def queries() -> list[int]:
         counts = []
         for name in names:
+            cache.clear()
             with CaptureQueriesContext(connection) as captured:
                 assert client.get(reverse(name)).status_code == 200
             counts.append(len(captured))
