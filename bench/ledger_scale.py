@@ -78,11 +78,20 @@ def measure(requests: int) -> dict[str, dict[str, float]]:
     district = officer.region
     list_url = (f"/api/v1/problems/?region={district.pk}&status=rectifying&overdue=true"
                 "&ordering=deadline")
+    page_url = (f"/problems/?region={district.pk}&status=rectifying&overdue=true"
+                "&ordering=deadline")
     cases = {
         "list (district+status+overdue, by deadline) as supervisor": (supervisor, list_url),
         "list (same filter) as the district's officer": (officer, list_url),
         "dashboard as supervisor": (supervisor, "/api/v1/dashboard/"),
         "dashboard as the district's officer": (officer, "/api/v1/dashboard/"),
+        "page: dashboard as supervisor": (supervisor, "/"),
+        "page: dashboard as the district's officer": (officer, "/"),
+        "page: map regions as supervisor": (supervisor, "/dashboard/regions.json"),
+        "page: map problems as supervisor": (supervisor, "/dashboard/problems.json"),
+        "page: weekly flow as supervisor": (supervisor, "/dashboard/flow.json"),
+        "page: ledger list (same filter) as supervisor": (supervisor, page_url),
+        "page: ledger list (same filter) as the officer": (officer, page_url),
     }
     results: dict[str, dict[str, float]] = {}
     for name, (user, url) in cases.items():
@@ -97,15 +106,28 @@ def measure(requests: int) -> dict[str, dict[str, float]]:
             timings.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200
         with CaptureQueriesContext(connection) as queries:
-            body = client.get(url).json()
+            client.get(url)
         timings.sort()
         results[name] = {
             "p50": statistics.median(timings),
             "p95": timings[int(len(timings) * 0.95) - 1],
             "queries": len(queries),
-            "rows": body.get("count", body.get("total")),
         }
+    results["page weight"] = page_weight(Client(), supervisor)
     return results
+
+
+def page_weight(client, user) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """The dashboard's HTML plus the platform's own JS and CSS it loads (vendored excluded)."""
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    client.force_login(user)
+    html = client.get("/").content
+    own = re.findall(rb'(?:src|href)="/static/(web/[^"]+)"', html)
+    assets = sum(Path(finders.find(path.decode())).stat().st_size for path in set(own))
+    return {"p50": len(html) / 1024, "p95": (len(html) + assets) / 1024, "queries": len(own)}
 
 
 def main() -> None:
@@ -135,8 +157,13 @@ def main() -> None:
 def report(by_size: dict[int, dict[str, dict[str, float]]]) -> None:
     sizes = sorted(by_size)
     small, large = sizes[0], sizes[-1]
-    print()
+    weight = by_size[large].pop("page weight")
+    for figures in by_size.values():
+        figures.pop("page weight", None)
+    print(f"\ndashboard page weight: HTML {weight['p50']:.1f} KiB, with its own JS/CSS "
+          f"({int(weight['queries'])} files) {weight['p95']:.1f} KiB (vendored libraries excluded)")
     header = f"{'endpoint':<56}" + "".join(f"{f'p50/p95 @{s:,}':>22}" for s in sizes)
+    print()
     print(header + f"{'ratio p95':>11}{'queries':>9}")
     for name in by_size[small]:
         cells = "".join(

@@ -142,12 +142,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def receiver(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[bytes], int, int]]:
+def receiver(
+    env: dict[str, str], workers: int = 1
+) -> Iterator[tuple[subprocess.Popen[bytes], int, int]]:
     """``ecoledger hj212 serve`` on free ports, stopped with SIGTERM (a graceful drain)."""
     port, metrics_port = free_port(), free_port()
     process = subprocess.Popen(
         [*ECOLEDGER, "hj212", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--metrics-port", str(metrics_port)],
+         "--metrics-port", str(metrics_port), "--workers", str(workers)],
         env=env,
     )  # fmt: skip
     try:
@@ -176,6 +178,13 @@ def metrics(port: int) -> dict[str, float]:
 
 
 def cpu_seconds(pid: int) -> float:
+    """User+system CPU of a process and, for ``--receiver-workers``, of its children."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    spawned = [int(c) for c in children.read_text().split()] if children.exists() else []
+    return _own_cpu_seconds(pid) + sum(_own_cpu_seconds(child) for child in spawned)
+
+
+def _own_cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
 
@@ -358,7 +367,7 @@ async def measure_throughput(
 
 def throughput(env: dict[str, str], args: argparse.Namespace) -> Throughput:
     devices = simulated_devices(args.devices, kinds=[PointKind.AIR_STATION])
-    with receiver(env) as (process, port, metrics_port):
+    with receiver(env, args.receiver_workers) as (process, port, metrics_port):
         profiler = None
         if args.profile:
             profiler = subprocess.Popen(
@@ -489,6 +498,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--idle", type=int, default=5000)
+    parser.add_argument("--receiver-workers", type=int, default=1,
+                        help="receiver processes sharing the port (ecoledger hj212 serve "
+                             "--workers); the memory figures use one")
     parser.add_argument("--profile", action="store_true", help="py-spy the receiver")
     parser.add_argument("--profile-top", type=int, default=25)
     args = parser.parse_args()
