@@ -44,6 +44,7 @@ def seed(size: int) -> float | None:
     """Seed once; return the seconds it took, or None when the database was already there."""
     env = environment(size)
     marker = Path(env["ECOLEDGER_DATA_DIR"]) / "seeded"
+    subprocess.run([*ECOLEDGER, "collectstatic", "--noinput", "-v", "0"], env=env, check=True)
     if marker.exists():
         subprocess.run([*ECOLEDGER, "migrate", "-v", "0"], env=env, check=True)
         return None

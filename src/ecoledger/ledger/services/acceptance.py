@@ -12,6 +12,7 @@ from ecoledger.ledger.choices import AcceptanceMethod, Action
 from ecoledger.ledger.models import Acceptance, Problem
 from ecoledger.ledger.schedule import schedule_due_on
 from ecoledger.ledger.services.assignment import check_deadline
+from ecoledger.ledger.signals import problem_closed, problem_rebounded
 from ecoledger.lib import clock
 from ecoledger.lib.errors import InvalidInput
 from ecoledger.org.models import User
@@ -44,6 +45,7 @@ def accept_problem(
         message=opinion.strip(),
     )
     weekly.count_closed(problem)
+    problem_closed.send(Problem, problem=problem, acting_user=acting_user, review=review)
     return review
 
 
@@ -77,7 +79,7 @@ def rebound_problem(problem: Problem, *, acting_user: User, reason: str, deadlin
     )
     check_deadline(deadline)
     today = clock.today()
-    return workflow.apply(
+    reopened = workflow.apply(
         problem,
         row,
         acting_user,
@@ -94,3 +96,6 @@ def rebound_problem(problem: Problem, *, acting_user: User, reason: str, deadlin
         },
         message=reason.strip(),
     )
+    problem_rebounded.send(Problem, problem=reopened, acting_user=acting_user,
+                           reason=reason.strip())
+    return reopened
