@@ -64,7 +64,7 @@ def test_a_problem_lives_its_whole_life_through_the_api(city):
     timeline = supervisor.get(reverse("problem-timeline", args=[code])).json()
     assert [e["action"].split(".")[-1] for e in timeline] == [
         "registered", "verified", "started", "plan_saved", "progress_reported",
-        "evidence_added", "submitted", "accepted"]
+        "evidence_added", "submitted", "accepted", "followups_scheduled"]
     assert timeline[1]["actor_name"] == "supervisor"
     download = district.get(evidence["download_url"])
     assert download.status_code == 200

@@ -6,3 +6,8 @@ class LedgerConfig(AppConfig):
     name = "ecoledger.ledger"
     label = "ledger"
     verbose_name = _("Rectification ledger")
+
+    def ready(self) -> None:
+        from ecoledger.ledger import receivers
+
+        receivers.connect()

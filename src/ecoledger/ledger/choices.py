@@ -99,6 +99,12 @@ class EvidenceStage(models.TextChoices):
     DURING = "during", _("During rectification")
     AFTER = "after", _("After rectification")
     DOCUMENT = "document", _("Supporting document")
+    FOLLOW_UP = "follow_up", _("Follow-up check")
+
+
+# Stages a user picks when adding evidence; follow-up photos come with a follow-up's finding.
+UPLOAD_STAGES = [(value, label) for value, label in EvidenceStage.choices
+                 if value != EvidenceStage.FOLLOW_UP]
 
 
 class AcceptanceMethod(models.TextChoices):
@@ -123,3 +129,32 @@ class TrafficLight(models.TextChoices):
     GREEN = "green", _("On track")
     YELLOW = "yellow", _("Warning")
     RED = "red", _("Overdue")
+
+
+class FollowUpStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    STABLE = "stable", _("Stable")
+    REBOUND = "rebound", _("Rebound found")
+    CANCELLED = "cancelled", _("Cancelled (problem reopened)")
+
+
+class FollowUpFinding(models.TextChoices):
+    """What an inspector may record: the two outcomes of a follow-up check."""
+
+    STABLE = FollowUpStatus.STABLE.value, FollowUpStatus.STABLE.label
+    REBOUND = FollowUpStatus.REBOUND.value, FollowUpStatus.REBOUND.label
+
+
+class SignalKind(models.TextChoices):
+    """What made a closed problem look like it came back."""
+
+    COMPLAINT = "complaint", _("Public complaint")
+    PATROL = "patrol", _("Patrol finding")
+    ALERT = "alert", _("Monitoring alert")
+
+
+class SuspicionStatus(models.TextChoices):
+    OPEN = "open", _("To review")
+    CONFIRMED = "confirmed", _("Confirmed as rebound")
+    DISMISSED = "dismissed", _("Dismissed")
+    SUPERSEDED = "superseded", _("Superseded (problem reopened)")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import django_filters
+from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ecoledger.ledger.choices import Domain, Origin, Severity, Status, TrafficLight
 from ecoledger.ledger.models import Category, Problem, ProblemUnit
 from ecoledger.lib import clock
+from ecoledger.lib.errors import InvalidInput
 from ecoledger.org.models import Department, Enterprise, PollutionSource, Region, WaterBody
 
 
@@ -75,3 +78,16 @@ class ProblemFilter(django_filters.FilterSet):
             Q(code__iexact=text) | Q(title__icontains=text) | Q(description__icontains=text)
             | Q(address__icontains=text)
         )
+
+
+def chosen_status(value: str | None, choices: type[models.TextChoices]) -> str | None:
+    """The ``status`` a list of follow-ups or suspicions was asked for (None: all of them).
+
+    An unknown value is an error that names the known ones, not a silent "all".
+    """
+    if value in (None, ""):
+        return None
+    if value not in choices.values:
+        raise InvalidInput.field("status", gettext("Choose one of: %(values)s.") % {
+            "values": ", ".join(choices.values)})
+    return value

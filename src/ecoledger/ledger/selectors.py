@@ -12,14 +12,21 @@ from django.utils import timezone
 
 from ecoledger.ledger import tallies
 from ecoledger.ledger.choices import CLOCK_STATES, Status, TrafficLight
-from ecoledger.ledger.models import Problem, ProblemTally, ProblemWeekTally
+from ecoledger.ledger.models import FollowUp, Problem, ProblemTally, ProblemWeekTally
 from ecoledger.ledger.weekly import week_of
 from ecoledger.org.choices import CITYWIDE_ROLES, REGIONAL_ROLES, Role
 from ecoledger.org.models import Region, User
 
 
+def _cross_checking(user: User) -> bool:
+    """An inspector sent on follow-ups elsewhere sees more than their region's tallies hold."""
+    return user.role == Role.INSPECTOR and FollowUp.objects.filter(inspector=user).exists()
+
+
 def _tally_rows(user: User) -> QuerySet[ProblemTally] | None:
     """The tallies that make up the user's scope; None where counting directly is right."""
+    if _cross_checking(user):
+        return None
     if user.role in CITYWIDE_ROLES:
         return ProblemTally.objects.filter(scope_kind=tallies.REGION)
     if user.role in REGIONAL_ROLES:
@@ -112,6 +119,8 @@ def dashboard(user: User, today: date) -> dict[str, Any]:
 
 
 def _week_rows(user: User) -> QuerySet[ProblemWeekTally] | None:
+    if _cross_checking(user):
+        return None
     if user.role in CITYWIDE_ROLES:
         return ProblemWeekTally.objects.filter(scope_kind=tallies.REGION)
     if user.role in REGIONAL_ROLES:

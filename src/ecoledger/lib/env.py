@@ -55,6 +55,42 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int_list(name: str, default: list[int], *, minimum: int = 0) -> list[int]:
+    """Comma-separated whole numbers (``30,90,180``), sorted, each at least ``minimum``."""
+    raw = os.environ.get(PREFIX + name)
+    if raw is None:
+        return list(default)
+    return parse_int_list(raw, f"{PREFIX}{name}", minimum=minimum)
+
+
+def parse_int_list(raw: str, where: str, *, minimum: int = 0) -> list[int]:
+    values = []
+    for item in (part.strip() for part in raw.split(",")):
+        try:
+            value = int(item)
+        except ValueError:
+            raise ImproperlyConfigured(f"{where}={raw!r}: {item!r} is not an integer") from None
+        if value < minimum:
+            raise ImproperlyConfigured(f"{where}={raw!r}: {value} must be at least {minimum}")
+        values.append(value)
+    return sorted(set(values))
+
+
+def env_int_lists(name: str, keys: list[str], *, minimum: int = 0) -> dict[str, list[int]]:
+    """Lists of whole numbers per key: ``water=30,90,180,365;noise=30`` (keys checked)."""
+    raw = os.environ.get(PREFIX + name, "").strip()
+    found: dict[str, list[int]] = {}
+    for part in (piece.strip() for piece in raw.split(";") if piece.strip()):
+        key, sep, values = part.partition("=")
+        key = key.strip()
+        if not sep or key not in keys:
+            raise ImproperlyConfigured(
+                f"{PREFIX}{name}: {part!r} is not KEY=N,N,… with KEY one of {', '.join(keys)}"
+            )
+        found[key] = parse_int_list(values, f"{PREFIX}{name} ({key})", minimum=minimum)
+    return found
+
+
 def env_path(name: str, default: Path) -> Path:
     raw = os.environ.get(PREFIX + name)
     return Path(raw).expanduser().resolve() if raw else default

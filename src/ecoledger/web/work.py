@@ -14,8 +14,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ecoledger.ledger.choices import DUTY_ROLES, ExtensionStatus, Status
-from ecoledger.ledger.models import Problem, ProblemUnit
+from ecoledger.ledger.choices import (
+    DUTY_ROLES,
+    ExtensionStatus,
+    FollowUpStatus,
+    Status,
+    SuspicionStatus,
+)
+from ecoledger.ledger.models import FollowUp, Problem, ProblemUnit, SuspectedRebound
 from ecoledger.lib import clock
 from ecoledger.org.choices import Role
 from ecoledger.org.models import Region
@@ -63,11 +69,21 @@ QUEUES: tuple[Queue, ...] = (
     Queue("reported_by_me", _("Reported by you, awaiting verification"),
           frozenset({Role.INSPECTOR}) | OFFICERS,
           lambda qs, u: qs.filter(status=Status.REPORTED, reported_by_id=u.pk)),
+    Queue("followups_due", _("Follow-ups due"), frozenset({Role.INSPECTOR}),
+          lambda qs, u: qs.filter(pk__in=FollowUp.objects.due(clock.today())
+                                  .filter(inspector_id=u.pk).values("problem_id"))),
+    Queue("followups_unassigned", _("Follow-ups without an inspector"), SUPERVISOR,
+          lambda qs, u: qs.filter(pk__in=FollowUp.objects.filter(
+              status=FollowUpStatus.PENDING, inspector__isnull=True).values("problem_id"))),
+    Queue("suspected_rebounds", _("Suspected rebounds to review"), SUPERVISOR,
+          lambda qs, u: qs.filter(pk__in=SuspectedRebound.objects.filter(
+              status=SuspicionStatus.OPEN).values("problem_id"))),
 )
 
 # Queues that count toward the number in the navigation bar (things to act on).
 COUNTED = frozenset({"to_verify", "to_arbitrate", "to_accept", "extensions", "to_start",
-                     "overdue", "rectifying"})
+                     "overdue", "rectifying", "followups_due", "followups_unassigned",
+                     "suspected_rebounds"})
 
 
 def work_queues(user: Any) -> list[tuple[Queue, QuerySet[Problem]]]:

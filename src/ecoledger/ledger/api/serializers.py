@@ -12,9 +12,9 @@ from rest_framework import serializers
 from ecoledger.audit.models import Event
 from ecoledger.ledger import workflow
 from ecoledger.ledger.choices import (
+    UPLOAD_STAGES,
     AcceptanceMethod,
     ArbitrationDecision,
-    EvidenceStage,
     LinkKind,
     TicketKind,
     UnitRole,
@@ -394,7 +394,7 @@ class ProgressInputSerializer(serializers.Serializer):
 
 class EvidenceInputSerializer(serializers.Serializer):
     file = serializers.FileField()
-    stage = serializers.ChoiceField(choices=EvidenceStage.choices)
+    stage = serializers.ChoiceField(choices=UPLOAD_STAGES)
     description = serializers.CharField(max_length=255, required=False, allow_blank=True)
     progress_report = serializers.IntegerField(required=False, allow_null=True)
 

@@ -3,8 +3,10 @@
 from ecoledger.ledger.models.category import Category
 from ecoledger.ledger.models.decisions import Acceptance, Contest, DeadlineExtension
 from ecoledger.ledger.models.evidence import Evidence
+from ecoledger.ledger.models.followup import FollowUp
 from ecoledger.ledger.models.plan import Measure, ProgressReport, RectificationPlan
 from ecoledger.ledger.models.problem import Problem, ProblemQuerySet
+from ecoledger.ledger.models.rebound import SuspectedRebound
 from ecoledger.ledger.models.relations import ProblemLink, ProblemUnit, SourceTicket
 from ecoledger.ledger.models.tally import CodeSequence, ProblemTally, ProblemWeekTally
 
@@ -15,6 +17,7 @@ __all__ = [
     "Contest",
     "DeadlineExtension",
     "Evidence",
+    "FollowUp",
     "Measure",
     "Problem",
     "ProblemLink",
@@ -25,4 +28,5 @@ __all__ = [
     "ProgressReport",
     "RectificationPlan",
     "SourceTicket",
+    "SuspectedRebound",
 ]

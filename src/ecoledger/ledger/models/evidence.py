@@ -32,6 +32,14 @@ class Evidence(models.Model):
         blank=True,
         related_name="evidence",
     )
+    follow_up = models.ForeignKey(
+        "ledger.FollowUp",
+        verbose_name=_("follow-up"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
     stage = models.CharField(_("stage"), max_length=10, choices=EvidenceStage.choices)
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -52,6 +60,10 @@ class Evidence(models.Model):
     camera = models.CharField(_("camera"), max_length=100, blank=True)
     width = models.PositiveIntegerField(_("width"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    perceptual_hash = models.CharField(
+        _("perceptual hash (dHash)"), max_length=16, blank=True,
+        help_text=_("Photos that look alike have hashes a few bits apart."),
+    )
 
     objects = ThroughProblemQuerySet.as_manager()
 

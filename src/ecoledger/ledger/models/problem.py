@@ -35,6 +35,8 @@ class ProblemQuerySet(models.QuerySet["Problem"]):
             return self.none()
         if user.role in CITYWIDE_ROLES:
             return self.all()
+        if user.role == Role.INSPECTOR and user.region.level != RegionLevel.CITY:
+            return self.filter(_in_region(user.region) | Q(pk__in=_checked_by(user)))
         if user.role in REGIONAL_ROLES:
             return self.in_region(user.region)
         if user.role == Role.DEPARTMENT_OFFICER:
@@ -54,12 +56,10 @@ class ProblemQuerySet(models.QuerySet["Problem"]):
         if user.role in CITYWIDE_ROLES:
             return True
         if user.role in REGIONAL_ROLES:
-            level = user.region.level
-            if level == RegionLevel.CITY:
+            if _region_holds(user.region, problem):
                 return True
-            if level == RegionLevel.DISTRICT:
-                return problem.district_id == user.region_id
-            return problem.region_id == user.region_id
+            checked = _checked_by(user).filter(problem_id=problem.pk)
+            return user.role == Role.INSPECTOR and checked.exists()
         if user.role == Role.DEPARTMENT_OFFICER:
             return problem.units.filter(department_id=user.department_id).exists()
         return problem.enterprise_id is not None and problem.enterprise_id == user.enterprise_id
@@ -71,17 +71,36 @@ class ProblemQuerySet(models.QuerySet["Problem"]):
         the denormalised ``district`` and a town is a leaf: each filter is an
         equality that the (…, status, deadline) indexes serve in order.
         """
-        if region.level == RegionLevel.CITY:
-            return self.all()
-        if region.level == RegionLevel.DISTRICT:
-            return self.filter(district_id=region.pk)
-        return self.filter(region_id=region.pk)
+        return self.filter(_in_region(region))
 
     def overdue(self, today: date) -> ProblemQuerySet:
         return self.filter(status__in=sorted(CLOCK_STATES), deadline__lt=today)
 
     def with_light(self, light: TrafficLight | str, today: date) -> ProblemQuerySet:
         return self.filter(light_condition(TrafficLight(light), today))
+
+
+def _in_region(region: Region) -> Q:
+    if region.level == RegionLevel.CITY:
+        return Q()
+    if region.level == RegionLevel.DISTRICT:
+        return Q(district_id=region.pk)
+    return Q(region_id=region.pk)
+
+
+def _region_holds(region: Region, problem: Problem) -> bool:
+    if region.level == RegionLevel.CITY:
+        return True
+    if region.level == RegionLevel.DISTRICT:
+        return problem.district_id == region.pk
+    return problem.region_id == region.pk
+
+
+def _checked_by(user: User) -> models.QuerySet:
+    """Problems an inspector was sent to follow up: cross-checks lead outside their region."""
+    from ecoledger.ledger.models.followup import FollowUp
+
+    return FollowUp.objects.filter(inspector_id=user.pk).values("problem_id")
 
 
 def light_condition(light: TrafficLight, today: date) -> Q:

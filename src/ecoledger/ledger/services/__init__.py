@@ -11,7 +11,17 @@ from ecoledger.ledger.services.assignment import (
     verify_problem,
 )
 from ecoledger.ledger.services.deadlines import decide_extension, extend_deadline, request_extension
+from ecoledger.ledger.services.followups import (
+    assign_followup,
+    record_followup,
+    schedule_followups,
+)
 from ecoledger.ledger.services.links import link_problems, related_problems
+from ecoledger.ledger.services.rebounds import (
+    confirm_suspicion,
+    detect_rebounds,
+    dismiss_suspicion,
+)
 from ecoledger.ledger.services.rectification import (
     MeasureInput,
     add_evidence,
@@ -38,12 +48,17 @@ __all__ = [
     "add_evidence",
     "add_ticket",
     "arbitrate_contest",
+    "assign_followup",
+    "confirm_suspicion",
     "contest_problem",
     "decide_extension",
+    "detect_rebounds",
     "dismiss_problem",
+    "dismiss_suspicion",
     "extend_deadline",
     "link_problems",
     "rebound_problem",
+    "record_followup",
     "register_problem",
     "reject_problem",
     "related_problems",
@@ -51,6 +66,7 @@ __all__ = [
     "request_extension",
     "save_plan",
     "save_source_plan",
+    "schedule_followups",
     "set_measure_done",
     "set_source_measure_done",
     "start_rectification",

@@ -77,6 +77,18 @@ def rebound_problem(problem: Problem, *, acting_user: User, reason: str, deadlin
     row = workflow.authorize(
         problem, Action.REBOUND, acting_user, {"reason": reason.strip(), "deadline": deadline}
     )
+    return reopen_as_rebound(problem, row, acting_user=acting_user, reason=reason,
+                             deadline=deadline)
+
+
+def reopen_as_rebound(problem: Problem, row: workflow.Transition, *, acting_user: User,
+                      reason: str, deadline: date) -> Problem:
+    """The rebound transition itself, once the caller has decided that it may happen.
+
+    ``rebound_problem`` decides by the workflow table (a supervisor); a
+    follow-up's finding decides by its own rule (the assigned inspector, due,
+    with photos). Both then move the problem the same way, counted and recorded.
+    """
     check_deadline(deadline)
     today = clock.today()
     reopened = workflow.apply(

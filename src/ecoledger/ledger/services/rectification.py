@@ -16,6 +16,7 @@ from ecoledger.ledger.choices import Action, EvidenceStage, ExtensionStatus
 from ecoledger.ledger.models import (
     Acceptance,
     Evidence,
+    FollowUp,
     Measure,
     Problem,
     ProgressReport,
@@ -24,6 +25,7 @@ from ecoledger.ledger.models import (
 from ecoledger.ledger.schedule import schedule_due_on
 from ecoledger.lib import clock
 from ecoledger.lib.errors import InvalidInput
+from ecoledger.lib.imagehash import hash_file
 from ecoledger.lib.uploads import inspect_upload
 from ecoledger.org.models import User
 
@@ -163,12 +165,19 @@ def add_evidence(
     stage: str,
     description: str = "",
     progress_report: ProgressReport | None = None,
+    follow_up: FollowUp | None = None,
 ) -> Evidence:
-    """Attach a file after checking its size and real type; keep its digest and photo facts."""
+    """Attach a file after checking its size and real type; keep its digests and photo facts.
+
+    A photo also gets its perceptual hash, which finds it again when the same
+    picture, re-saved or resized, turns up on another problem.
+    """
     row = workflow.authorize(problem, Action.ADD_EVIDENCE, acting_user, {"file": name})
     if stage not in EvidenceStage.values:
         raise InvalidInput.field("stage", _("Choose one of: %(values)s.") % {
             "values": ", ".join(EvidenceStage.values)})
+    if (stage == EvidenceStage.FOLLOW_UP) != (follow_up is not None):
+        raise InvalidInput.field("stage", _("Follow-up photos come with a follow-up's finding."))
     if progress_report is not None and progress_report.problem_id != problem.pk:
         raise InvalidInput.field("progress_report", _("That report belongs to another problem."))
     if len(description.strip()) > 255:
@@ -183,6 +192,7 @@ def add_evidence(
     evidence = Evidence(
         problem=problem,
         progress_report=progress_report,
+        follow_up=follow_up,
         stage=stage,
         original_name=name[:255],
         content_type=facts.content_type,
@@ -197,6 +207,7 @@ def add_evidence(
         camera=photo.camera[:100] if photo else "",
         width=photo.width if photo else None,
         height=photo.height if photo else None,
+        perceptual_hash=(hash_file(upload) or "") if photo else "",
     )
     evidence.file.save(name, File(upload), save=False)
     evidence.save()

@@ -27,6 +27,12 @@ from ecoledger.web.forms.actions import (
     VerifyForm,
 )
 from ecoledger.web.forms.fields import AccessibleForm, DateInput, regions_for
+from ecoledger.web.forms.followups import (
+    AssignFollowUpForm,
+    ConfirmSuspicionForm,
+    DismissSuspicionForm,
+    FollowUpForm,
+)
 from ecoledger.web.forms.problem import TICKET_ALIASES, ProblemEditForm, ProblemForm
 
 __all__ = [
@@ -35,10 +41,14 @@ __all__ = [
     "AccessibleForm",
     "ActionForm",
     "ArbitrateForm",
+    "AssignFollowUpForm",
     "ConfirmForm",
+    "ConfirmSuspicionForm",
     "DateInput",
     "DecideExtensionForm",
+    "DismissSuspicionForm",
     "EvidenceForm",
+    "FollowUpForm",
     "LinkForm",
     "MeasureForm",
     "MeasureFormSet",

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ecoledger.ledger.choices import (
+    UPLOAD_STAGES,
     AcceptanceMethod,
     ArbitrationDecision,
     EvidenceStage,
@@ -185,7 +186,7 @@ class PlanForm(ActionForm):
 
 
 class EvidenceFieldsMixin(forms.Form):
-    stage = forms.ChoiceField(label=_("Stage"), choices=EvidenceStage.choices,
+    stage = forms.ChoiceField(label=_("Stage"), choices=UPLOAD_STAGES,
                               initial=EvidenceStage.DURING)
 
 

@@ -7,7 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ecoledger.ledger.choices import Domain, EvidenceStage, Origin, Severity, TicketKind
+from ecoledger.ledger.choices import (
+    UPLOAD_STAGES,
+    Domain,
+    EvidenceStage,
+    Origin,
+    Severity,
+    TicketKind,
+)
 from ecoledger.ledger.models import Category, Problem
 from ecoledger.ledger.services import TicketInput
 from ecoledger.lib.geo import CoordinateSystem
@@ -70,7 +77,7 @@ class ProblemForm(AccessibleForm):
                                          required=False)
     files = MultipleFileField(label=_("Evidence files"), required=False,
                               help_text=_("Photos (JPEG, PNG, WebP), PDF, MP4, DOCX or XLSX."))
-    stage = forms.ChoiceField(label=_("Evidence stage"), choices=EvidenceStage.choices,
+    stage = forms.ChoiceField(label=_("Evidence stage"), choices=UPLOAD_STAGES,
                               initial=EvidenceStage.BEFORE)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

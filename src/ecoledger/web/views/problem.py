@@ -22,9 +22,10 @@ from ecoledger.ledger.models import Measure, Problem, RectificationPlan
 from ecoledger.lib import clock
 from ecoledger.lib.errors import ActionRefused, DomainError, InvalidInput, StateConflict
 from ecoledger.lib.geo import distance_m
-from ecoledger.web.forms import ActionForm
+from ecoledger.web.forms import ActionForm, FollowUpForm
 from ecoledger.web.views.actions import ACTIONS, ActionSpec
 from ecoledger.web.views.common import error_json, scoped_problems, wants_json
+from ecoledger.web.views.problem_extras import flag_photos, followup_panel
 from ecoledger.web.views.timeline import describe
 
 
@@ -74,15 +75,17 @@ def _map(problem: Problem, gallery: list[tuple[Any, float | None]]) -> dict[str,
             "datum": getattr(settings, "MAP_DATUM", "gcj02")}
 
 
-def detail_context(request: HttpRequest, problem: Problem, bound: Panel | None = None
-                   ) -> dict[str, Any]:
+def detail_context(request: HttpRequest, problem: Problem, bound: Panel | None = None,
+                   followup_form: FollowUpForm | None = None) -> dict[str, Any]:
     user = request.user
     today = clock.today()
     plan = (RectificationPlan.objects.filter(problem=problem)
             .prefetch_related(Prefetch("measures", Measure.objects.select_related("done_by")))
             .first())
     gallery = []
-    for item in problem.evidence.select_related("uploaded_by", "progress_report"):
+    evidence = list(problem.evidence.select_related("uploaded_by", "progress_report"))
+    flagged = flag_photos(user, problem, evidence)
+    for item in evidence:
         distance = None
         if item.photo_latitude is not None and problem.latitude is not None:
             distance = distance_m(item.photo_longitude, item.photo_latitude,
@@ -113,14 +116,16 @@ def detail_context(request: HttpRequest, problem: Problem, bound: Panel | None =
         "panels": panels,
         "can_mark_measures": any(p.action == Action.EDIT_PLAN for p in panels),
         "map": _map(problem, gallery),
+        "flagged_photos": flagged,
+        **followup_panel(user, problem, followup_form),
         "nav": "ledger",
     }
 
 
 def render_detail(request: HttpRequest, problem: Problem, *, bound: Panel | None = None,
-                  status: int = 200) -> HttpResponse:
-    return render(request, "web/problem_detail.html", detail_context(request, problem, bound),
-                  status=status)
+                  followup_form: FollowUpForm | None = None, status: int = 200) -> HttpResponse:
+    context = detail_context(request, problem, bound, followup_form)
+    return render(request, "web/problem_detail.html", context, status=status)
 
 
 @login_required
