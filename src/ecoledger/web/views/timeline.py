@@ -8,10 +8,19 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import ForeignObjectRel
 from django.utils.translation import gettext_lazy as _
 
 from ecoledger.audit.models import Event
-from ecoledger.ledger.choices import Domain, ExtensionStatus, Origin, Severity, Status
+from ecoledger.ledger.choices import (
+    Domain,
+    ExtensionStatus,
+    FollowUpFinding,
+    Origin,
+    Severity,
+    Status,
+    SuspicionStatus,
+)
 from ecoledger.ledger.models import Problem
 from ecoledger.org.models import Department, Region
 
@@ -35,19 +44,28 @@ EVENT_LABELS: dict[str, Any] = {
     "ledger.problem.edited": _("Facts edited"),
     "ledger.problem.ticket_added": _("Source ticket added"),
     "ledger.problem.linked": _("Linked to a related problem"),
+    "ledger.problem.followups_scheduled": _("Follow-ups scheduled"),
+    "ledger.problem.followup_assigned": _("Follow-up assigned"),
+    "ledger.problem.followup_recorded": _("Follow-up recorded"),
+    "ledger.problem.rebound_suspected": _("Suspected rebound flagged"),
+    "ledger.problem.rebound_confirmed": _("Suspected rebound confirmed"),
+    "ledger.problem.rebound_dismissed": _("Suspected rebound dismissed"),
 }
 
 EXTRA_NAMES: dict[str, Any] = {
     "units": _("units"), "evidence": _("evidence"), "ticket": _("source ticket"),
     "linked": _("related problem"), "extension": _("extension"), "goal": _("goal"),
     "done": _("done"),
+    "followups": _("follow-ups"), "inspector": _("inspector"), "finding": _("finding"),
+    "suspicion": _("suspected rebound"),
 }
 # Bookkeeping that the event's own words already say; kept in the chain, not repeated here.
 HIDDEN = {"assigned_at", "started_on", "schedule_due_on", "submitted_at", "submitted_by_id",
           "closed_at", "contested_at", "measures_total", "measures_done", "district_id",
           "rebound_count"}
 CHOICES: dict[str, Any] = {"status": Status, "domain": Domain, "origin": Origin,
-                           "severity": Severity, "extension": ExtensionStatus}
+                           "severity": Severity, "extension": ExtensionStatus,
+                           "finding": FollowUpFinding, "suspicion": SuspicionStatus}
 
 
 @dataclass
@@ -97,9 +115,13 @@ def _field_name(key: str) -> Any:
     if key in EXTRA_NAMES:
         return EXTRA_NAMES[key]
     try:
-        return Problem._meta.get_field(key).verbose_name
+        found = Problem._meta.get_field(key)
     except FieldDoesNotExist:
         return key
+    if isinstance(found, ForeignObjectRel):
+        # A reverse relation (contests, tickets …) has no verbose name of its own.
+        return found.related_model._meta.verbose_name_plural
+    return found.verbose_name
 
 
 class _Names:

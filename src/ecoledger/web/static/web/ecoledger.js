@@ -8,7 +8,19 @@
     else document.addEventListener("DOMContentLoaded", fn);
   }
 
+  // The menu is a <details>: folded on a phone, always open on a wider screen (the CSS hides
+  // its toggle there), also in browsers that do not render a closed one's content.
+  function menuOpenWhenWide() {
+    var wide = window.matchMedia("(min-width: 701px)");
+    function apply() {
+      document.querySelectorAll("details.menu").forEach(function (menu) { menu.open = wide.matches; });
+    }
+    apply();
+    wide.addEventListener("change", apply);
+  }
+
   onReady(function () {
+    menuOpenWhenWide();
     document.querySelectorAll("[data-submit-on-change]").forEach(function (el) {
       el.addEventListener("change", function () { el.form.submit(); });
     });
