@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -59,15 +60,31 @@ MONITORING = {"point-list", "point-detail", "point-readings", "quarantine-list",
               "monitoring:point-aqi-calendar", "monitoring:alert-list",
               "monitoring:alert-acknowledge", "monitoring:alert-resolve", "monitoring:live",
               "monitoring:live-readings"}
-PUBLIC = {"web:login", "web:logout", "set_language", "api-token", "web:health"}
+PUBLIC = {"web:login", "web:logout", "set_language", "api-token", "web:health",
+          "intake:report", "intake:track", "intake:track-detail", "intake:disclosure",
+          "intake:disclosure-atom", "intake:disclosure-json", "open311:services",
+          "open311:service-definition", "open311:requests", "open311:request-detail",
+          "open311:token"}
+# Complaint triage carries the complainants' names and phones: supervisors only.
+TRIAGE = {"intake:triage", "intake:triage-detail", "intake:triage-action", "intake:photo"}
 # Pages that write (through the same services as the API): each checked below for scope
 # (404 outside it) and for the role and state (refused, nothing changed).
 PAGE_WRITES = {"web:problem-action", "web:measure-done", "web:problem-edit",
                "web:problem-create"}
+# A user's own notifications: another user's are not found (404), whatever the role.
+OWN_NOTIFICATIONS = {"notification-list", "notification-detail", "notification-read",
+                     "notification-read-all", "notifications:list", "notifications:read",
+                     "notifications:read-all", "notifications:preferences"}
+# Follow-ups: an inspector sees the checks assigned to them, officers those of their scope;
+# suspected rebounds are the city office's. Checked in the follow-up tests below.
+FOLLOWUPS = {"followup-list", "followup-detail", "followup-record", "followup-assign",
+             "suspected-rebound-list", "suspected-rebound-detail", "suspected-rebound-confirm",
+             "suspected-rebound-dismiss", "web:followup-list", "web:followup-record",
+             "web:followup-assign", "web:suspicion-list", "web:suspicion-decide"}
 CATALOGUE = (
     {name.split(":patch")[0] for name in ACTION_ENDPOINTS}
     | SCOPED_READS | LISTS | COUNTS | MASTER_DATA | SIGNED_IN | PUBLIC | MONITORING
-    | PAGE_WRITES
+    | PAGE_WRITES | OWN_NOTIFICATIONS | TRIAGE | FOLLOWUPS
 )
 
 
@@ -419,3 +436,247 @@ def test_public_endpoints_answer_without_login(world):
     assert token.status_code == 200 and token.json()["token"]
     assert clock.today()  # the clock is the platform's
     assert Evidence.objects.count() == 2
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_notifications_are_only_ever_the_users_own(world, role):
+    from ecoledger.notifications.models import Notification
+    from ecoledger.notifications.services import notify
+
+    user, someone = world.users[role], world.users["leader" if role != "leader" else "no_role"]
+    own = notify([user], kind="message", subject="Yours", body="").notifications.get()
+    theirs = notify([someone], kind="message", subject="Theirs", body="").notifications.get()
+    api, page = _client(user), Client()
+    page.force_login(user)
+
+    listed = [row["id"] for row in api.get(reverse("notification-list")).json()["results"]]
+    shown = page.get(reverse("notifications:list")).content.decode()
+    refused = [
+        api.get(reverse("notification-detail", args=[theirs.pk])).status_code,
+        api.post(reverse("notification-read", args=[theirs.pk])).status_code,
+        page.post(reverse("notifications:read", args=[theirs.pk])).status_code,
+    ]
+    api.post(reverse("notification-read-all"))
+    page.post(reverse("notifications:read-all"))
+
+    assert listed == [own.pk]
+    assert "Yours" in shown and "Theirs" not in shown
+    assert api.get(reverse("notification-detail", args=[own.pk])).status_code == 200
+    assert page.get(reverse("notifications:preferences")).status_code == 200
+    assert refused == [404, 404, 404]
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
+    assert Notification.objects.get(pk=own.pk).read_at is not None
+
+
+def test_anonymous_gets_no_notifications(world):
+    from ecoledger.notifications.services import notify
+
+    notification = notify([world.users["leader"]], kind="message", subject="x",
+                          body="").notifications.get()
+    api, pages = APIClient(), Client()
+
+    for url in (reverse("notification-list"),
+                reverse("notification-detail", args=[notification.pk])):
+        assert api.get(url).status_code in (401, 403), url
+    assert api.post(reverse("notification-read-all")).status_code in (401, 403)
+    for url in (reverse("notifications:list"), reverse("notifications:preferences")):
+        response = pages.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+    response = pages.post(reverse("notifications:read", args=[notification.pk]))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def _complaint_with_photo():
+    from ecoledger.intake import services as intake
+    from tests.factories import category, jpeg_bytes
+
+    return intake.file_complaint(
+        sender=intake.Sender("10.0.0.1", "web"), description="工地扬尘很大，夜间施工",
+        category=category("air"), latitude=32.05, longitude=118.78, phone="13812345678",
+        photos=[intake.PhotoUpload(io.BytesIO(jpeg_bytes(seed=7)), "p.jpg")])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_triage_is_for_supervisors_only(world, role):
+    from ecoledger.intake.models import Complaint
+
+    complaint = _complaint_with_photo()
+    client = Client()
+    client.force_login(world.users[role])
+    code, photo = complaint.tracking_code, complaint.photos.get()
+    before = (Event.objects.count(), world.inside.tickets.count())
+
+    pages = [client.get(reverse("intake:triage")).status_code,
+             client.get(reverse("intake:triage-detail", args=[code])).status_code,
+             client.get(reverse("intake:photo", args=[photo.pk])).status_code]
+    merged = client.post(reverse("intake:triage-action", args=[code, "merge"]),
+                         {"merge-problem": world.inside.code}).status_code
+
+    if role == "supervisor":
+        assert (pages, merged) == ([200, 200, 200], 302)
+        assert Complaint.objects.get().problem == world.inside
+    else:
+        assert (pages, merged) == ([403, 404, 404], 404)
+        assert (Event.objects.count(), world.inside.tickets.count()) == before
+        assert Complaint.objects.get().status == "received"
+
+
+def test_anonymous_may_file_track_and_read_disclosure_but_not_triage(world):
+    complaint = _complaint_with_photo()
+    client = Client()
+    code, photo = complaint.tracking_code, complaint.photos.get()
+
+    for name, kwargs in (("intake:report", {}), ("intake:track", {}),
+                         ("intake:track-detail", {"code": code}), ("intake:disclosure", {}),
+                         ("intake:disclosure-atom", {}), ("intake:disclosure-json", {})):
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 200, name
+    for name, kwargs in (("services", {}), ("service-definition", {"code": "air.test"}),
+                         ("requests", {}), ("request-detail", {"request_id": code}),
+                         ("token", {"token": code})):
+        for fmt in ("json", "xml"):
+            url = reverse(f"open311:{name}", kwargs={"fmt": fmt, **kwargs})
+            assert client.get(url).status_code == 200, url
+    for url in (reverse("intake:triage"), reverse("intake:triage-detail", args=[code]),
+                reverse("intake:photo", args=[photo.pk])):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+    response = client.post(reverse("intake:triage-action", args=[code, "reject"]),
+                           {"reject-reason": "no"})
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert world.inside.tickets.count() == 0
+
+
+@dataclass
+class Checks:
+    near: Problem  # closed, in district 1: checked by an inspector from district 2
+    far: Problem  # closed, in district 2: checked by the world's inspector (district 1)
+    helper: object
+
+
+@pytest.fixture
+def checks(world) -> Checks:
+    from ecoledger.ledger.services import detect_rebounds
+
+    city = world.city
+    helper = make_user(Role.INSPECTOR, region=city.districts[1])
+    near = make_problem(city, status=Status.CLOSED, domain="water", latitude=32.05,
+                        longitude=118.78)
+    far = make_problem(city, status=Status.CLOSED, domain="water", region=city.towns[1][0])
+    with clock.frozen_at(near.closed_at + timedelta(days=3)):
+        make_problem(city, region=city.towns[0][1], latitude=32.0504, longitude=118.78)
+        detect_rebounds()
+    return Checks(near, far, helper)
+
+
+FOLLOWUPS_SEEN = {  # role: which problems' checks it sees
+    "supervisor": {"near", "far"}, "leader": {"near", "far"}, "region_officer": {"near"},
+    "town_officer": {"near"}, "department_officer": set(), "enterprise": set(),
+    "inspector": {"far"}, "no_role": set(),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_follow_ups_are_seen_by_their_inspector_and_by_officers_of_their_region(
+        world, checks, role):
+    from ecoledger.ledger.models import FollowUp
+
+    user = world.users[role]
+    client = _client(user)
+    by_problem = {"near": checks.near, "far": checks.far}
+    expected = {check.pk for name in FOLLOWUPS_SEEN[role]
+                for check in by_problem[name].followups.all()}
+
+    listed = {row["id"] for row in client.get(reverse("followup-list")).json()["results"]}
+    page = client.get(reverse("web:followup-list")).content.decode()
+    problems = {row["code"] for row in client.get(reverse("problem-list")).json()["results"]}
+    dashboard = client.get(reverse("api-dashboard")).json()
+
+    assert set(FollowUp.objects.visible_to(user).values_list("pk", flat=True)) == expected
+    assert listed == expected
+    # A checked problem is in the inspector's scope everywhere, the counts included.
+    assert dashboard["total"] == len(problems)
+    if role == "inspector":
+        assert checks.far.code in problems
+    for name, problem in by_problem.items():
+        assert (problem.code in page) == (name in FOLLOWUPS_SEEN[role]), (role, name)
+        for check in problem.followups.all():
+            status = client.get(reverse("followup-detail", args=[check.pk])).status_code
+            assert status == (200 if check.pk in expected else 404), (role, check.pk)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_follow_up_writes_by_anyone_else_are_refused_and_change_nothing(world, checks, role):
+    from ecoledger.ledger.models import FollowUp
+
+    user = world.users[role]
+    api, page = _client(user), Client()
+    page.force_login(user)
+    for check in [*checks.near.followups.all(), *checks.far.followups.all()]:
+        before = (check.status, check.inspector_id, Event.objects.count())
+        visible = FollowUp.objects.visible_to(user).filter(pk=check.pk).exists()
+        with clock.frozen_at(check.problem.closed_at + timedelta(days=200)):
+            record = [
+                api.post(reverse("followup-record", args=[check.pk]), {"finding": "stable"}),
+                page.post(reverse("web:followup-record", args=[check.pk]),
+                          {"followup-finding": "stable"}),
+            ]
+        assign = [
+            api.post(reverse("followup-assign", args=[check.pk]), {"inspector": user.pk}),
+            page.post(reverse("web:followup-assign", args=[check.pk]), {"inspector": user.pk}),
+        ]
+        may_record = check.inspector_id == user.pk  # then only the empty input is refused
+        supervisor = role == "supervisor"  # then only the non-inspector named is refused
+        expected_record = 404 if not visible else 400 if may_record else 403
+        expected_assign = [404, 404] if not visible else [400, 302] if supervisor else [403, 403]
+        assert [r.status_code for r in record] == [expected_record] * 2, (role, check.pk)
+        assert [r.status_code for r in assign] == expected_assign, (role, check.pk)
+        fresh = FollowUp.objects.get(pk=check.pk)
+        assert (fresh.status, fresh.inspector_id, Event.objects.count()) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_suspected_rebounds_are_the_city_offices_and_only_supervisors_decide(
+        world, checks, role):
+    from ecoledger.ledger.models import SuspectedRebound
+
+    user = world.users[role]
+    api, page = _client(user), Client()
+    page.force_login(user)
+    suspicion = SuspectedRebound.objects.get()
+    sees = role in ("supervisor", "leader")
+
+    listed = [row["id"] for row in api.get(reverse("suspected-rebound-list")).json()["results"]]
+    shown = page.get(reverse("web:suspicion-list")).content.decode()
+    detail = api.get(reverse("suspected-rebound-detail", args=[suspicion.pk])).status_code
+    before = (Event.objects.count(), Problem.objects.get(pk=checks.near.pk).status)
+    if role != "supervisor":
+        refusals = [
+            api.post(reverse("suspected-rebound-dismiss", args=[suspicion.pk]),
+                     {"reason": "x"}).status_code,
+            api.post(reverse("suspected-rebound-confirm", args=[suspicion.pk]),
+                     {"reason": "x", "deadline": "2099-01-01"}).status_code,
+            page.post(reverse("web:suspicion-decide", args=[suspicion.pk, "dismiss"]),
+                      {"reason": "x"}).status_code,
+        ]
+        assert refusals == [403 if sees else 404] * 3, role
+        assert SuspectedRebound.objects.get(pk=suspicion.pk).status == "open"
+        assert (Event.objects.count(),
+                Problem.objects.get(pk=checks.near.pk).status) == before
+
+    assert listed == ([suspicion.pk] if sees else [])
+    assert (checks.near.code in shown) == sees
+    assert detail == (200 if sees else 404)
+
+
+def test_anonymous_gets_no_follow_ups_or_suspicions(world, checks):
+    api, pages = APIClient(), Client()
+    check = checks.near.followups.first()
+    for url in (reverse("followup-list"), reverse("followup-detail", args=[check.pk]),
+                reverse("suspected-rebound-list")):
+        assert api.get(url).status_code in (401, 403), url
+    for url in (reverse("web:followup-list"), reverse("web:suspicion-list")):
+        response = pages.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+    response = pages.post(reverse("web:followup-record", args=[check.pk]), {})
+    assert response.status_code == 302 and "/login/" in response["Location"]
+

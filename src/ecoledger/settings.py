@@ -15,6 +15,30 @@
 | ECOLEDGER_ARBITRATION_DAYS | 5 | days a supervisor has to arbitrate a contest |
 | ECOLEDGER_MAX_UPLOAD_MB | 20 | largest evidence file accepted |
 | ECOLEDGER_LIST_COUNT_CAP | 10000 | lists count exactly up to this many rows |
+| ECOLEDGER_SITE_URL | http://127.0.0.1:8000 | the address links in emails and webhooks point to |
+| ECOLEDGER_EMAIL_HOST | — | SMTP server; without it mail is written to files in DATA_DIR/mail |
+| ECOLEDGER_EMAIL_PORT | 25 | SMTP port |
+| ECOLEDGER_EMAIL_USER, _PASSWORD | — | SMTP login |
+| ECOLEDGER_EMAIL_TLS | false | STARTTLS (ECOLEDGER_EMAIL_SSL for implicit TLS) |
+| ECOLEDGER_EMAIL_FROM | ecoledger@localhost | sender address |
+| ECOLEDGER_NOTIFY_TIMEOUT | 10 | seconds an email or webhook send may take |
+| ECOLEDGER_NOTIFY_RETRY_SECONDS | 60 | first retry delay; it doubles with every failed attempt |
+| ECOLEDGER_NOTIFY_MAX_ATTEMPTS | 8 | attempts before a delivery is marked failed |
+| ECOLEDGER_DIGEST_HOUR | 8 | local hour from which the daily digest is sent |
+| ECOLEDGER_INTAKE_PER_IP_HOUR, _PER_IP_DAY | 5, 20 | complaints per address an hour, a day |
+| ECOLEDGER_INTAKE_PER_PHONE_DAY | 3 | complaints one phone number may file per day |
+| ECOLEDGER_INTAKE_MAX_PHOTOS | 6 | photos on one complaint |
+| ECOLEDGER_INTAKE_REPLY_DAYS | 15 | days to answer a complaint once it joins a case |
+| ECOLEDGER_INTAKE_DUPLICATE_RADIUS_M, _DAYS | 500, 30 | where and when duplicates are sought |
+| ECOLEDGER_OPEN311_JURISDICTION_ID | — | the Open311 jurisdiction this server answers for |
+| ECOLEDGER_FOLLOWUP_DAYS | 30,90,180 | days after closing when follow-up checks (回头看) fall due |
+| ECOLEDGER_FOLLOWUP_DAYS_BY_DOMAIN | — | per-domain offsets, e.g. water=30,90,180,365;noise=30 |
+| ECOLEDGER_FOLLOWUP_RISKY_DOMAINS | water,soil,solid_waste | domains that raise a problem's risk |
+| ECOLEDGER_FOLLOWUP_SAMPLE_PERCENT | 30 | share of low-risk closed problems that get follow-ups |
+| ECOLEDGER_REBOUND_DEADLINE_DAYS | 30 | deadline of a problem a follow-up reopens as rebound |
+| ECOLEDGER_REBOUND_RADIUS_M, _WINDOW_DAYS | 200, 180 | how near and how soon news flags a rebound |
+| ECOLEDGER_EVIDENCE_MAX_DISTANCE_M | 500 | a photo's GPS this far from the problem is flagged |
+| ECOLEDGER_EVIDENCE_HASH_DISTANCE | 6 | perceptual hashes this close (bits) look alike |
 """
 
 from __future__ import annotations
@@ -24,10 +48,13 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from ecoledger.ledger.choices import Domain
 from ecoledger.lib.env import (
     database_from_url,
     env_bool,
     env_int,
+    env_int_list,
+    env_int_lists,
     env_list,
     env_path,
     env_str,
@@ -68,6 +95,8 @@ INSTALLED_APPS = [
     "ecoledger.ledger",
     "ecoledger.jobs",
     "ecoledger.monitoring",
+    "ecoledger.intake",
+    "ecoledger.notifications",
     "ecoledger.web",
 ]
 
@@ -173,6 +202,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "FollowUpStatusEnum": "ecoledger.ledger.choices.FollowUpStatus",
+        "SuspicionStatusEnum": "ecoledger.ledger.choices.SuspicionStatus",
+        "SignalKindEnum": "ecoledger.ledger.choices.SignalKind",
+    },
 }
 
 LOGGING = {
@@ -195,3 +229,58 @@ MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_DATUM = env_str("MAP_DATUM", "gcj02")
 if MAP_DATUM not in ("gcj02", "wgs84"):
     raise ImproperlyConfigured(f"ECOLEDGER_MAP_DATUM={MAP_DATUM!r}: use gcj02 or wgs84")
+
+# Notifications: mail through Django's settings, webhooks, retries, the daily digest.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    # No mail server configured (the demo, a fresh install): keep the mail as files.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("ECOLEDGER_EMAIL_TLS and ECOLEDGER_EMAIL_SSL exclude each other")
+DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "ecoledger@localhost")
+NOTIFY_TIMEOUT = env_int("NOTIFY_TIMEOUT", 10, minimum=1)
+EMAIL_TIMEOUT = NOTIFY_TIMEOUT
+NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60, minimum=1)
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8, minimum=1)
+DIGEST_HOUR = env_int("DIGEST_HOUR", 8, minimum=0)
+if DIGEST_HOUR > 23:
+    raise ImproperlyConfigured(f"ECOLEDGER_DIGEST_HOUR={DIGEST_HOUR} must be an hour, 0 to 23")
+
+# Public complaints (intake): abuse limits per sender address and per phone, duplicate search.
+INTAKE_PER_IP_HOUR = env_int("INTAKE_PER_IP_HOUR", 5, minimum=1)
+INTAKE_PER_IP_DAY = env_int("INTAKE_PER_IP_DAY", 20, minimum=1)
+INTAKE_PER_PHONE_DAY = env_int("INTAKE_PER_PHONE_DAY", 3, minimum=1)
+INTAKE_MAX_PHOTOS = env_int("INTAKE_MAX_PHOTOS", 6, minimum=0)
+INTAKE_REPLY_DAYS = env_int("INTAKE_REPLY_DAYS", 15, minimum=1)
+INTAKE_DUPLICATE_RADIUS_M = env_int("INTAKE_DUPLICATE_RADIUS_M", 500, minimum=1)
+INTAKE_DUPLICATE_DAYS = env_int("INTAKE_DUPLICATE_DAYS", 30, minimum=1)
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "")
+
+# Follow-ups (回头看), rebound detection and evidence integrity flags.
+FOLLOWUP_DAYS = env_int_list("FOLLOWUP_DAYS", [30, 90, 180], minimum=1)
+FOLLOWUP_DAYS_BY_DOMAIN = env_int_lists("FOLLOWUP_DAYS_BY_DOMAIN", Domain.values, minimum=1)
+FOLLOWUP_RISKY_DOMAINS = env_list("FOLLOWUP_RISKY_DOMAINS", ["water", "soil", "solid_waste"])
+if unknown_domains := set(FOLLOWUP_RISKY_DOMAINS) - set(Domain.values):
+    raise ImproperlyConfigured(
+        f"ECOLEDGER_FOLLOWUP_RISKY_DOMAINS names unknown domains: "
+        f"{', '.join(sorted(unknown_domains))} (known: {', '.join(Domain.values)})"
+    )
+FOLLOWUP_SAMPLE_PERCENT = env_int("FOLLOWUP_SAMPLE_PERCENT", 30, minimum=0)
+if FOLLOWUP_SAMPLE_PERCENT > 100:
+    raise ImproperlyConfigured(
+        f"ECOLEDGER_FOLLOWUP_SAMPLE_PERCENT={FOLLOWUP_SAMPLE_PERCENT} must be 0 to 100"
+    )
+REBOUND_DEADLINE_DAYS = env_int("REBOUND_DEADLINE_DAYS", 30, minimum=1)
+REBOUND_RADIUS_M = env_int("REBOUND_RADIUS_M", 200, minimum=1)
+REBOUND_WINDOW_DAYS = env_int("REBOUND_WINDOW_DAYS", 180, minimum=1)
+EVIDENCE_MAX_DISTANCE_M = env_int("EVIDENCE_MAX_DISTANCE_M", 500, minimum=1)
+EVIDENCE_HASH_DISTANCE = env_int("EVIDENCE_HASH_DISTANCE", 6, minimum=0)

@@ -14,5 +14,8 @@ urlpatterns = [
     path("api/v1/", include("ecoledger.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("monitoring/", include("ecoledger.monitoring.urls")),
+    path("notifications/", include("ecoledger.notifications.urls")),
+    path("open311/v2/", include("ecoledger.intake.open311.urls")),
+    path("", include("ecoledger.intake.urls")),
     path("", include("ecoledger.web.urls")),
 ]
