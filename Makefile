@@ -36,6 +36,9 @@ vendor: $(VENV)/.installed
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/ledger_scale.py
 
+# Extraction needs neither a signing key nor a database: debug settings, data kept in ./var.
+messages: export ECOLEDGER_DEBUG = 1
+messages: export ECOLEDGER_DATA_DIR = $(CURDIR)/var
 messages: $(VENV)/.installed-test
 	cd src/ecoledger && ../../$(BIN)/ecoledger makemessages --locale zh_Hans --no-obsolete \
 		--ignore "monitoring/hj212/*" && ../../$(BIN)/ecoledger compilemessages --locale zh_Hans

@@ -9,6 +9,8 @@ the weights being 3^(i-1) mod 31.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {char: index for index, char in enumerate(ALPHABET)}
 _WEIGHTS = [pow(3, i, 31) for i in range(17)]
@@ -29,24 +31,34 @@ def validate_credit_code(raw: str) -> str:
     code = raw.strip().upper()
     if len(code) != LENGTH:
         raise CreditCodeError(
-            f"a unified social credit code has {LENGTH} characters; {raw.strip()!r} has {len(code)}"
+            _("a unified social credit code has %(length)d characters; %(code)s has %(count)d")
+            % {"length": LENGTH, "code": repr(raw.strip()), "count": len(code)}
         )
     for position, char in enumerate(code, start=1):
         if char not in _VALUE:
             raise CreditCodeError(
-                f"character {position} ({char!r}) is not allowed in a unified social credit code"
-                " (allowed: digits and letters other than I, O, S, V, Z)"
+                _(
+                    "character %(position)d (%(char)s) is not allowed in a unified social credit"
+                    " code (allowed: digits and letters other than I, O, S, V, Z)"
+                )
+                % {"position": position, "char": repr(char)}
             )
     if not code[2:8].isdigit():
         bad = next(i for i, c in enumerate(code[2:8], start=3) if not c.isdigit())
         raise CreditCodeError(
-            f"character {bad} ({code[bad - 1]!r}) must be a digit: characters 3-8 are the"
-            " administrative division code"
+            _(
+                "character %(position)d (%(char)s) must be a digit: characters 3-8 are the"
+                " administrative division code"
+            )
+            % {"position": bad, "char": repr(code[bad - 1])}
         )
     expected = check_character(code[:17])
     if code[17] != expected:
         raise CreditCodeError(
-            f"character 18 (check character) is {code[17]!r} but should be {expected!r}"
-            " for the first 17 characters; one of them is mistyped"
+            _(
+                "character 18 (check character) is %(found)s but should be %(expected)s"
+                " for the first 17 characters; one of them is mistyped"
+            )
+            % {"found": repr(code[17]), "expected": repr(expected)}
         )
     return code

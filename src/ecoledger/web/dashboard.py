@@ -27,7 +27,7 @@ from django.db.models import Case, Count, Max, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -110,7 +110,8 @@ def home(request: HttpRequest) -> HttpResponse:
                    "the ledger lists them all."),
         "allShown": _("Showing all %(shown)s open problems with a location."),
         "overdueRate": _("Overdue rate"), "running": _("deadline running"),
-        "overdue": _("overdue"), "openList": _("Problems here"),
+        "overdue": pgettext("a count of problems on the map", "overdue"),
+        "openList": _("Problems here"),
         "overdueList": _("Overdue here"), "problems": _("Problems"),
         "points": _("Monitoring points"), "districts": _("Districts"),
         "openPoint": _("Open the point"), "openProblem": _("Open the problem"),
