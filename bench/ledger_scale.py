@@ -119,15 +119,18 @@ def measure(requests: int) -> dict[str, dict[str, float]]:
 
 
 def page_weight(client, user) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """The dashboard's HTML plus the platform's own JS and CSS it loads (vendored excluded)."""
+    """The dashboard's HTML plus the platform's own JS and CSS it loads (vendored excluded).
+
+    The files are read as collected (hashed names, as the server sends them).
+    """
     import re
 
-    from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import staticfiles_storage
 
     client.force_login(user)
     html = client.get("/").content
     own = re.findall(rb'(?:src|href)="/static/(web/[^"]+)"', html)
-    assets = sum(Path(finders.find(path.decode())).stat().st_size for path in set(own))
+    assets = sum(Path(staticfiles_storage.path(path.decode())).stat().st_size for path in set(own))
     return {"p50": len(html) / 1024, "p95": (len(html) + assets) / 1024, "queries": len(own)}
 
 
