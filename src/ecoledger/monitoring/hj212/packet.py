@@ -79,7 +79,8 @@ def parse_packet(data: bytes, *, compat: Compat = STRICT) -> Packet:
     """
     fast = parse_fast(data)
     if fast is not None:
-        return _packet(*fast, data, set())
+        fields, cp = fast
+        return Packet(*fields, cp, data)
     return parse_carefully(data, compat=compat)
 
 
