@@ -26,9 +26,9 @@ def log_in(page: Page, user: User) -> None:
 
 
 def wait_for_dashboard(page: Page) -> None:
-    """Until the map has drawn its three layers (districts, problems, monitoring points) and
-    the weekly chart and the ranking theirs."""
-    expect(page.locator("#dash-map .leaflet-control-layers-overlays label")).to_have_count(3)
+    """Until the map has drawn its four layers (districts, problems closed lately, open
+    problems, monitoring points) and the weekly chart and the ranking theirs."""
+    expect(page.locator("#dash-map .leaflet-control-layers-overlays label")).to_have_count(4)
     expect(page.locator("#dash-map path.leaflet-interactive").first).to_be_visible()
     expect(page.locator("#map-note")).not_to_be_empty()
     expect(page.locator("#flow-chart svg").first).to_be_visible()
@@ -53,7 +53,7 @@ class MapMarkers:
 
 
 def map_markers(page: Page) -> MapMarkers:
-    labels = page.locator("#dash-map .leaflet-marker-icon.mk").evaluate_all(
+    labels = page.locator("#dash-map .leaflet-marker-icon.mk:not(.mk-closed)").evaluate_all(
         "els => els.map(e => e.getAttribute('title'))")
     counts = page.locator("#dash-map .marker-cluster").evaluate_all(
         "els => els.map(e => parseInt(e.textContent, 10))")

@@ -12,7 +12,7 @@ from tests.factories import make_problem
 
 # Wait until the clusters and single markers on the map add up to this many problems.
 MARKERS_DRAWN = """n => {
-  const singles = document.querySelectorAll('#dash-map .leaflet-marker-icon.mk').length;
+  const singles = document.querySelectorAll('#dash-map .leaflet-marker-icon.mk:not(.mk-closed)').length;
   const clustered = [...document.querySelectorAll('#dash-map .marker-cluster')]
     .reduce((sum, el) => sum + parseInt(el.textContent, 10), 0);
   return singles + clustered === n;
@@ -59,6 +59,9 @@ def test_a_district_officer_sees_only_their_district_on_the_dashboard_and_map(
     drawn = map_markers(officer)
     assert drawn.total == 3
     assert not drawn.codes() & (their_open | {theirs["closed"].code})
+    closed = officer.locator("#dash-map .leaflet-marker-icon.mk-closed")
+    expect(closed).to_have_count(1)  # closed today: on the layer of problems closed lately
+    assert closed.get_attribute("title").startswith(mine["closed"].code + " ")
     expect(officer.locator(".tile", has_text="Problems").locator("strong")).to_have_text("4")
     expect(officer.locator(".tile", has_text="Open").locator("strong")).to_have_text("3")
     expect(officer.locator("#district-title ~ table tbody th")).to_have_text(["district 1"])

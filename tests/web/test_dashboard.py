@@ -174,6 +174,31 @@ def test_each_marker_has_the_light_of_the_models_rule(world, people, city):
     assert sorted(expected.values()) == ["g", "n", "r", "r", "y"]
 
 
+def test_the_map_shows_problems_closed_lately_within_the_users_scope(world, people, login):
+    problems, _ = world
+    long_ago = clock.now() - timedelta(days=dashboard.CLOSED_DAYS + 1)
+    old = problems["closed"]
+    Problem.objects.filter(pk=old.pk).update(closed_at=long_ago)
+
+    supervisor = login(people["supervisor"]).get(reverse("web:dashboard-problems")).json()
+    officer = login(people["officer"]).get(reverse("web:dashboard-problems")).json()
+
+    assert _codes(supervisor["closed"]) == {problems["other_closed"].code}
+    assert supervisor["closed"][0][4] == clock.today().isoformat()
+    assert officer["closed"] == []  # district 1's only closed problem closed too long ago
+    assert old.code not in _codes(supervisor["markers"])
+
+
+def test_the_closed_layer_stops_at_its_cap_newest_first(world, people):
+    problems, _ = world
+    Problem.objects.filter(pk=problems["closed"].pk).update(
+        closed_at=clock.now() - timedelta(days=3))
+
+    closed = dashboard.closed_markers(people["supervisor"], clock.today(), cap=1)
+
+    assert [row[0] for row in closed] == [problems["other_closed"].code]
+
+
 def test_the_problems_endpoint_says_when_it_is_capped(world, people, login, monkeypatch):
     monkeypatch.setattr(dashboard, "MARKER_CAP", 2)
 

@@ -5,7 +5,8 @@ The page itself holds only what the maintained tallies give at once
 that the page fetches, so its HTML stays small:
 
 - ``regions``: district and town boundaries (GeoJSON) with the overdue rate of each district;
-- ``problems``: open problems with a location, most urgent first, capped at ``MARKER_CAP``;
+- ``problems``: open problems with a location, most urgent first, capped at ``MARKER_CAP``,
+  and those closed within ``CLOSED_DAYS``;
 - ``points``: monitoring points with their real-time AQI or compliance state;
 - ``flow``: new vs closed problems per week and districts ranked by on-time closure.
 
@@ -17,7 +18,7 @@ of the user's region for regional roles.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +28,7 @@ from django.db.models import Case, Count, Max, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -112,6 +114,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "overdueRate": _("Overdue rate"), "running": _("deadline running"),
         "overdue": pgettext("a count of problems on the map", "overdue"),
         "openList": _("Problems here"),
+        "closedLayer": _("Closed in the last %(days)s days") % {"days": CLOSED_DAYS},
+        "closedOn": _("closed on"),
         "overdueList": _("Overdue here"), "problems": _("Problems"),
         "points": _("Monitoring points"), "districts": _("Districts"),
         "openPoint": _("Open the point"), "openProblem": _("Open the problem"),
@@ -212,6 +216,9 @@ def regions_data(request: HttpRequest) -> JsonResponse:
 
 _LIGHT_CODES = {TrafficLight.RED: "r", TrafficLight.YELLOW: "y", TrafficLight.GREEN: "g"}
 MARKER_FIELDS = ("code", "lat", "lon", "light", "title", "deadline")
+CLOSED_FIELDS = ("code", "lat", "lon", "title", "closed_on")
+CLOSED_DAYS = 90
+CLOSED_MARKER_CAP = 500
 """The columns of each marker row (rows are arrays: 2,000 of them, keys would double the size).
 
 ``light`` is r, y, g (red, yellow, green) or n (no deadline running)."""
@@ -261,15 +268,41 @@ def problem_markers(user: User, today: date,
     return markers, len(rows) > cap
 
 
+def closed_markers(user: User, today: date,
+                   cap: int | None = None) -> list[list[Any]]:
+    """Problems closed within ``CLOSED_DAYS`` with a location, the latest first, at most ``cap``.
+
+    What was put right is shown beside what is still open, so that a leader sees both
+    on the one map; read through the (…, status, closed_at) indexes, newest first, so
+    the cost is the cap, not the archive.
+    """
+    since = timezone.make_aware(datetime.combine(today - timedelta(days=CLOSED_DAYS), time.min))
+    rows = (
+        Problem.objects.visible_to(user)
+        .filter(status=Status.CLOSED, closed_at__gte=since,
+                latitude__isnull=False, longitude__isnull=False)
+        .order_by("-closed_at", "-pk")
+        .values_list("code", "latitude", "longitude", "title", "closed_at")
+        [: CLOSED_MARKER_CAP if cap is None else cap]
+    )
+    return [
+        [code, round(latitude, 5), round(longitude, 5), title[:40],
+         timezone.localdate(closed_at).isoformat()]
+        for code, latitude, longitude, title, closed_at in rows
+    ]
+
+
 @login_required
 @require_GET
 def problems_data(request: HttpRequest) -> JsonResponse:
     user: User = request.user  # type: ignore[assignment]
-    markers, capped = problem_markers(user, clock.today())
+    today = clock.today()
+    markers, capped = problem_markers(user, today)
     return _json({
         "cap": MARKER_CAP, "capped": capped, "count": len(markers),
         "detail_url": reverse("web:problem-detail", args=["CODE"]),
         "fields": MARKER_FIELDS, "markers": markers,
+        "closed_fields": CLOSED_FIELDS, "closed": closed_markers(user, today),
     })
 
 

@@ -240,6 +240,11 @@ class Problem(models.Model):
             ),
             models.Index(fields=["enterprise", "status"], name="problem_enterprise_status"),
             models.Index(fields=["reported_at"], name="problem_reported_at"),
+            # The map's layer of problems closed lately, newest first, city-wide and per district.
+            models.Index(fields=["status", "closed_at"], name="problem_status_closed"),
+            models.Index(
+                fields=["district", "status", "closed_at"], name="problem_district_closed"
+            ),
             models.Index(fields=["source", "status"], name="problem_source_status"),
         ]
 

@@ -1,5 +1,5 @@
 /* The one map (一张图): district polygons shaded by overdue rate, problem markers by traffic
-   light, monitoring points by AQI or compliance state. Everything on it is also a link in a
+   light, problems closed lately, monitoring points by AQI or compliance state. Everything on it is also a link in a
    list, and each marker carries a glyph and a label besides its colour. Vendored Leaflet and
    markercluster; a tile layer only where ECOLEDGER_MAP_TILE_URL names one. */
 (function () {
@@ -100,6 +100,28 @@
       : E.format(t.allShown, { shown: data.count });
   }
 
+  function addClosed(map, control, data, t) {
+    var L = window.L;
+    var group = L.markerClusterGroup
+      ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40, clusterPane: "closedMarkers",
+          iconCreateFunction: function (c) { return L.divIcon({ className: "mk mk-closed mk-cluster", html: c.getChildCount(), iconSize: [24, 24] }); } })
+      : L.layerGroup();
+    data.closed.forEach(function (row) {
+      var code = row[0], label = code + " · " + t.closedOn + " " + row[4];
+      var marker = L.marker([row[1], row[2]], {
+        icon: L.divIcon({ className: "mk mk-closed", html: "✔", iconSize: [16, 16] }),
+        title: label, keyboard: true, pane: "closedMarkers"
+      });
+      labelled(marker, label);
+      var url = data.detail_url.replace("CODE", encodeURIComponent(code));
+      marker.bindPopup("<strong><a href=\"" + url + "\">" + E.esc(code) + "</a></strong><br>" + E.esc(row[3]) +
+        "<br>" + E.esc(t.closedOn) + " " + row[4]);
+      group.addLayer(marker);
+    });
+    group.addTo(map);
+    control.addOverlay(group, t.closedLayer);
+  }
+
   function addPoints(map, control, data, t) {
     var L = window.L;
     var layer = L.layerGroup();
@@ -139,7 +161,11 @@
     var control = L.control.layers(null, null, { collapsed: window.innerWidth < 700 }).addTo(map);
     function failed(error) { note.textContent = t.failed; if (window.console) console.error(error); }
     E.getJSON(el.dataset.regions).then(function (d) { addRegions(map, control, d, t); }).catch(failed);
-    E.getJSON(el.dataset.problems).then(function (d) { addProblems(map, control, d, t, note, el.dataset.open); }).catch(failed);
+    map.createPane("closedMarkers").style.zIndex = 550; /* under the open problems' markers */
+    E.getJSON(el.dataset.problems).then(function (d) {
+      addClosed(map, control, d, t);
+      addProblems(map, control, d, t, note, el.dataset.open);
+    }).catch(failed);
     E.getJSON(el.dataset.points).then(function (d) { addPoints(map, control, d, t); }).catch(failed);
     return map;
   };
