@@ -28,7 +28,10 @@ def test_the_export_holds_exactly_the_filtered_problems(
     expect(page.locator("#results-count")).to_have_text("6 problems")
     page.locator("#id_region").select_option(label="— district 1")
     expect(page.locator("#results-count")).to_have_text("4 problems")
+    # The swap scrolls the results to the top as it settles: click once it has settled.
+    expect(page.locator("#results.htmx-swapping, #results.htmx-settling")).to_have_count(0)
     page.get_by_text("More filters").click()
+    expect(page.locator("details.more-filters")).to_have_js_property("open", True)
     page.get_by_role("group", name="Status").get_by_label("Rectifying").check()
     expect(page.locator("#results-count")).to_have_text("2 problems")
     shown = set(page.locator("#results tbody td:first-child a").all_inner_texts())
