@@ -158,6 +158,23 @@ class Watch:
 Browse = Callable[..., Page]
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """When a browser test fails, record what each of its pages showed: a screenshot,
+    and the page's address and text in the report, so a failure in CI reads from its log."""
+    report = yield
+    open_page = getattr(item, "funcargs", {}).get("browse")
+    if report.when == "call" and report.failed and open_page is not None:
+        test = re.sub(r"[^\w-]+", "-", item.name).strip("-")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        pages = [page for context in open_page.contexts for page in context.pages]
+        for n, page in enumerate(pages):
+            page.screenshot(path=str(SCREENSHOTS / f"{test}-failure-{n}.png"), full_page=True)
+            text = page.locator("body").inner_text(timeout=2000)[:4000]
+            report.sections.append((f"page {n} when the test failed", f"{page.url}\n{text}"))
+    return report
+
+
 @pytest.fixture
 def browse(browser: Browser, live_server: Any) -> Iterator[Browse]:
     """Open a page in a fresh browser context (its own cookies), logged in as ``user``
@@ -181,6 +198,7 @@ def browse(browser: Browser, live_server: Any) -> Iterator[Browse]:
             log_in(page, user)
         return page
 
+    open_page.contexts = contexts  # type: ignore[attr-defined]  # read when a test fails
     yield open_page
     for context in contexts:
         context.close()

@@ -12,7 +12,8 @@ from tests.factories import make_problem
 
 # Wait until the clusters and single markers on the map add up to this many problems.
 MARKERS_DRAWN = """n => {
-  const singles = document.querySelectorAll('#dash-map .leaflet-marker-icon.mk:not(.mk-closed)').length;
+  const singles = document.querySelectorAll(
+    '#dash-map .leaflet-marker-icon.mk:not(.mk-closed)').length;
   const clustered = [...document.querySelectorAll('#dash-map .marker-cluster')]
     .reduce((sum, el) => sum + parseInt(el.textContent, 10), 0);
   return singles + clustered === n;
