@@ -157,3 +157,21 @@ def test_the_list_shows_the_traffic_light_as_a_labelled_badge(city, ledger, peop
     assert '<span class="light-badge yellow"><span class="shape" aria-hidden="true">▲</span> ' \
            'Warning</span>' in page
     assert '<span class="light-badge green">' in page
+
+
+@pytest.mark.parametrize("first", ["web:problem-list", "api-schema"])
+def test_the_filters_keep_their_widgets_and_scope_whatever_was_served_before(
+        city, ledger, people, login, first):
+    """The API schema builds the shared filters' fields; the page must not inherit them."""
+    login(people["supervisor"]).get(reverse(first))
+    client = login(people["officer"])
+
+    page = client.get(reverse("web:problem-list")).content.decode()
+
+    statuses = re.findall(r'<input type="checkbox" name="status" value="(\w+)"', page)
+    assert set(statuses) == set(Status.values)
+    assert re.search(r'<input type="date" name="deadline_from"', page)
+    light = re.search(r'<select name="light".*?</select>', page, re.S).group(0)
+    assert re.search(r'<option value="" selected>All</option>', light)
+    region = re.search(r'<select name="region".*?</select>', page, re.S).group(0)
+    assert str(city.districts[1].pk) not in re.findall(r'<option value="(\d+)"', region)

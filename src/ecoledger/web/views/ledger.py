@@ -15,6 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from ecoledger.ledger import workflow
+from ecoledger.ledger.choices import TrafficLight
 from ecoledger.ledger.filters import ProblemFilter
 from ecoledger.ledger.models import Problem
 from ecoledger.lib import clock
@@ -44,14 +45,18 @@ class LedgerFilter(ProblemFilter):
 
     def __init__(self, data: QueryDict, queryset: QuerySet[Problem], *, user: Any) -> None:
         super().__init__(data, queryset=queryset)
-        self.filters["region"].queryset = regions_for(user)
-        for name in ("status", "domain", "origin"):
-            self.filters[name].extra["widget"] = forms.CheckboxSelectMultiple
-        for name in ("deadline_from", "deadline_to"):
-            self.filters[name].extra["widget"] = DateInput()
-        for name in ("region", "department", "light"):
-            self.filters[name].extra["empty_label"] = _("All")
         fields = self.form.fields
+        # Widgets and empty labels are set on this form's own fields: a filter builds its
+        # field once and keeps it, so settings made on the filters would be lost whenever
+        # another user of the filter set (the API schema, say) had built the fields first.
+        for name in ("status", "domain", "origin"):
+            fields[name].widget = forms.CheckboxSelectMultiple(choices=fields[name].choices)
+        for name in ("deadline_from", "deadline_to"):
+            fields[name].widget = DateInput()
+        for name in ("region", "department", "light"):
+            fields[name].empty_label = _("All")
+        fields["light"].choices = TrafficLight.choices  # rebuilt with the empty label above
+        fields["region"].queryset = regions_for(user)
         fields["region"].label_from_instance = _indented
         for name, label in LABELS.items():
             fields[name].label = label
