@@ -216,12 +216,13 @@ def regions_data(request: HttpRequest) -> JsonResponse:
 
 _LIGHT_CODES = {TrafficLight.RED: "r", TrafficLight.YELLOW: "y", TrafficLight.GREEN: "g"}
 MARKER_FIELDS = ("code", "lat", "lon", "light", "title", "deadline")
-CLOSED_FIELDS = ("code", "lat", "lon", "title", "closed_on")
-CLOSED_DAYS = 90
-CLOSED_MARKER_CAP = 500
 """The columns of each marker row (rows are arrays: 2,000 of them, keys would double the size).
 
 ``light`` is r, y, g (red, yellow, green) or n (no deadline running)."""
+CLOSED_FIELDS = ("code", "lat", "lon", "title", "closed_on")
+"""The columns of each row of the layer of problems closed lately."""
+CLOSED_DAYS = 90
+CLOSED_MARKER_CAP = 500
 
 
 def problem_markers(user: User, today: date,
