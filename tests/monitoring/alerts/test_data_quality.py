@@ -15,18 +15,11 @@ from tests.monitoring.alerts.factories import (
     add_readings,
     evaluate_at,
     hours,
-    make_limit,
     make_point,
 )
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def stack(city):
-    point = make_point(city.towns[0][0], source=city.sources[0])
-    make_limit(point, SO2, 100.0)
-    return point
 
 
 def kinds(point):

@@ -19,7 +19,6 @@ from tests.monitoring.alerts.factories import (
     evaluate_at,
     hours,
     make_limit,
-    make_point,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,12 +26,6 @@ pytestmark = pytest.mark.django_db
 EPISODE = [120, 130, 125, 60, 60, 60]
 """Opens an exceedance and clears it, six hours."""
 
-
-@pytest.fixture
-def stack(city):
-    point = make_point(city.towns[0][0], source=city.sources[0], name="某某电厂1号排放口")
-    make_limit(point, SO2, 100.0)
-    return point
 
 
 def episode(point, number: int) -> None:
