@@ -111,17 +111,24 @@ def category(domain: str = "air") -> Category:
     )[0]
 
 
-def jpeg_bytes(*, exif: dict[int, Any] | None = None, gps: dict[int, Any] | None = None,
-               seed: int | None = None) -> bytes:
-    """A small JPEG; a ``seed`` makes its bytes unique (written as a comment, not as EXIF)."""
-    image = Image.new("RGB", (32, 24), (40, 120, 60))
+def exif_options(exif: dict[int, Any] | None, gps: dict[int, Any] | None) -> dict[str, Any]:
+    """Pillow's save options for these top-level EXIF tags and GPS block (none: no EXIF)."""
+    if not (exif or gps):
+        return {}
     info = Image.Exif()
     for tag, value in (exif or {}).items():
         info[tag] = value
     if gps:
         info[0x8825] = gps
+    return {"exif": info.tobytes()}
+
+
+def jpeg_bytes(*, exif: dict[int, Any] | None = None, gps: dict[int, Any] | None = None,
+               seed: int | None = None) -> bytes:
+    """A small JPEG; a ``seed`` makes its bytes unique (written as a comment, not as EXIF)."""
+    image = Image.new("RGB", (32, 24), (40, 120, 60))
     buffer = io.BytesIO()
-    options: dict[str, Any] = {"exif": info.tobytes()} if (exif or gps) else {}
+    options = exif_options(exif, gps)
     if seed is not None:
         options["comment"] = f"seed {seed}".encode()
     image.save(buffer, "JPEG", **options)

@@ -7,6 +7,8 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
+from tests.factories import exif_options
+
 
 def scene(seed: int = 0, size: tuple[int, int] = (320, 240)) -> Image.Image:
     image = Image.new("RGB", size, (90, 120, 80))
@@ -24,14 +26,6 @@ def scene(seed: int = 0, size: tuple[int, int] = (320, 240)) -> Image.Image:
 def scene_jpeg(seed: int = 0, *, size: tuple[int, int] = (320, 240), quality: int = 90,
                exif: dict[int, Any] | None = None, gps: dict[int, Any] | None = None) -> bytes:
     """A JPEG of ``scene(seed)``, with the given top-level EXIF tags and GPS block."""
-    info = Image.Exif()
-    for tag, value in (exif or {}).items():
-        info[tag] = value
-    if gps:
-        info[0x8825] = gps
     buffer = io.BytesIO()
-    options: dict[str, Any] = {"quality": quality}
-    if exif or gps:
-        options["exif"] = info.tobytes()
-    scene(seed, size).save(buffer, "JPEG", **options)
+    scene(seed, size).save(buffer, "JPEG", quality=quality, **exif_options(exif, gps))
     return buffer.getvalue()
