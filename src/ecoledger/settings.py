@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "ecoledger.monitoring",
     "ecoledger.intake",
     "ecoledger.notifications",
+    "ecoledger.assessment",
+    "ecoledger.reports",
     "ecoledger.web",
 ]
 
