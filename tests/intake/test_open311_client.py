@@ -1,15 +1,18 @@
 """A real Open311 client from PyPI against the running server.
 
 ``georeport`` (PyPI, GeoReport v2 wrapper) lists services and reads requests
-back, in JSON and in XML. It has no call for posting a request, and the PyPI
-clients that have one (``three``, ``open311``) are Python 2 only, so the POST
-goes through ``requests`` — the HTTP library georeport itself uses — with the
-form fields the specification defines.
+back, in JSON and in XML; it has no call for posting, so its test posts with
+``requests`` (the HTTP library georeport itself uses). ``three`` (PyPI, Code
+for America's client) posts, reads back and resolves tokens; it is Python 2
+code, translated by 2to3 when the test starts (``tests/intake/pypi_three``).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -21,6 +24,7 @@ from ecoledger.audit.guards import remove_guards
 from ecoledger.intake.models import ApiKey, Complaint
 from ecoledger.intake.open311.keys import issue_key
 from tests.factories import category
+from tests.intake.pypi_three import load_three
 
 JURISDICTION = "city.example.cn"
 
@@ -82,3 +86,34 @@ def test_georeport_sees_the_specs_error_for_a_foreign_jurisdiction(endpoint):
 
     assert refused.value.response.status_code == 404
     assert refused.value.response.json()[0]["code"] == 404
+
+
+@pytest.fixture
+def three_client(tmp_path: Path) -> Iterator[ModuleType]:
+    module = load_three(tmp_path)
+    yield module
+    for name in [name for name in sys.modules if name == "three" or name.startswith("three.")]:
+        del sys.modules[name]
+
+
+def test_the_three_client_posts_a_request_and_reads_it_back(endpoint, three_client):
+    root, secret = endpoint
+    client = three_client.Three(f"{root}/", jurisdiction=JURISDICTION, api_key=secret)
+
+    services = client.services()
+    posted = client.post("air.test", lat="32.05", long="118.78",
+                         description="河道黑臭，夜间有偷排", address="秦淮区中华路 1 号",
+                         phone="13812345678", email="a@example.cn")
+    request_id = posted[0]["service_request_id"]
+    read = client.request(request_id)
+    token = client.token(posted[0]["token"])
+
+    assert "air.test" in {s["service_code"] for s in services}
+    assert client.post_response.status_code == 200
+    complaint = Complaint.objects.get()
+    assert complaint.tracking_code == request_id
+    assert complaint.address == "秦淮区中华路 1 号"
+    assert (read[0]["service_request_id"], read[0]["status"]) == (request_id, "open")
+    assert read[0]["description"] == "河道黑臭，夜间有偷排"
+    assert "13812345678" not in str(read)
+    assert token[0]["service_request_id"] == request_id
