@@ -9,9 +9,13 @@ what was found, so the acceptor can judge it.
 - GPS position farther than ``EVIDENCE_MAX_DISTANCE_M`` from the problem;
 - no EXIF at all (no capture time, position or camera);
 - the same file (SHA-256) or a near-duplicate (perceptual hash within
-  ``EVIDENCE_HASH_DISTANCE`` bits) already used on another problem, or, when
-  a photo has no perceptual hash (its file could not be read), that it was
-  not compared.
+  ``EVIDENCE_HASH_DISTANCE`` bits) used on another problem, or, when a photo
+  has no perceptual hash (its file could not be read), that it was not
+  compared.
+
+The last are found once, when the later photo of a pair is stored
+(``record_lookalikes``), and kept as ``EvidenceLookalike`` rows: showing the
+flags reads them and never compares photos.
 """
 
 from __future__ import annotations
@@ -21,12 +25,15 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoledger.ledger.choices import EvidenceStage
-from ecoledger.ledger.models import Evidence, Problem
+from ecoledger.ledger.models import Evidence, EvidenceLookalike, Problem
+from ecoledger.ledger.models.evidence import HASH_BAND_FIELDS
 from ecoledger.lib.geo import distance_m
+from ecoledger.lib.hashbands import bands, probes
 from ecoledger.lib.imagehash import hamming, is_featureless
 
 # A camera clock a little ahead of the server's is common, not suspicious.
@@ -43,7 +50,7 @@ class Flag:
 def flags_for(problem: Problem, photos: list[Evidence]) -> dict[int, list[Flag]]:
     """The flags of each photo of one problem, by evidence id (photos without flags absent)."""
     photos = [item for item in photos if item.is_image]
-    others = _elsewhere(problem, photos)
+    others = _elsewhere(photos)
     flags: dict[int, list[Flag]] = {}
     for item in photos:
         found = [*_own_flags(problem, item), *others.get(item.pk, [])]
@@ -83,13 +90,18 @@ def _local(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
-def _elsewhere(problem: Problem, photos: list[Evidence]) -> dict[int, list[Flag]]:
-    """Same or near-duplicate photos on other problems, named by the other problem's code."""
+def _elsewhere(photos: list[Evidence]) -> dict[int, list[Flag]]:
+    """Same or near-duplicate photos on other problems, named by the other problem's code.
+
+    One query whatever the archive's size: the pairs were found when the
+    photos were stored (``record_lookalikes``).
+    """
     found: dict[int, list[Flag]] = defaultdict(list)
-    for pk, codes in _same_files(problem, photos).items():
+    same, similar = _paired(photos)
+    for pk, codes in same.items():
         found[pk].append(Flag("same", _("The same file is evidence on %(codes)s.") % {
             "codes": ", ".join(sorted(codes))}))
-    for pk, codes in _look_alikes(problem, photos).items():
+    for pk, codes in similar.items():
         found[pk].append(Flag("similar", _("A photo that looks the same is evidence on "
                                            "%(codes)s.") % {"codes": ", ".join(sorted(codes))}))
     for item in photos:
@@ -99,35 +111,76 @@ def _elsewhere(problem: Problem, photos: list[Evidence]) -> dict[int, list[Flag]
     return found
 
 
-def _same_files(problem: Problem, photos: list[Evidence]) -> dict[int, set[str]]:
-    by_digest = {item.sha256: item for item in photos}
-    same = (Evidence.objects.filter(sha256__in=list(by_digest)).exclude(problem=problem)
-            .values_list("sha256", "problem__code").distinct())
-    codes: dict[int, set[str]] = defaultdict(set)
-    for digest, code in same:
-        codes[by_digest[digest].pk].add(code)
-    return codes
+def _paired(photos: list[Evidence]) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """The other problems' codes by photo: where the same file is, and where a look-alike is.
 
-
-def _look_alikes(problem: Problem, photos: list[Evidence]) -> dict[int, set[str]]:
-    """Photos a few bits of perceptual hash apart (not the same file: that is ``_same_files``).
-
-    Compared in Python over every other hashed photo: one pass of XORs, a
-    fraction of a second at a city's scale. Featureless pictures are left out
-    (see ``is_featureless``).
+    Pairs farther apart than the threshold are left out, so lowering it takes
+    effect at once.
     """
-    hashed = [item for item in photos
-              if item.perceptual_hash and not is_featureless(item.perceptual_hash)]
-    codes: dict[int, set[str]] = defaultdict(set)
-    if not hashed:
-        return codes
-    candidates = (Evidence.objects.exclude(problem=problem).exclude(perceptual_hash="")
-                  .values_list("perceptual_hash", "sha256", "problem__code"))
+    same: dict[int, set[str]] = defaultdict(set)
+    similar: dict[int, set[str]] = defaultdict(set)
+    if not photos:
+        return same, similar
+    digests = {item.pk: item.sha256 for item in photos}
+    pairs = (EvidenceLookalike.objects
+             .filter(evidence__in=list(digests), distance__lte=settings.EVIDENCE_HASH_DISTANCE)
+             .values_list("evidence_id", "other__sha256", "other__problem__code"))
+    for pk, digest, code in pairs:
+        (same if digest == digests[pk] else similar)[pk].add(code)
+    return same, similar
+
+
+def hash_bands(perceptual_hash: str) -> dict[str, int | None]:
+    """The indexed band columns of a photo with this perceptual hash.
+
+    Left empty for a photo that is not compared by look (no hash, or a
+    featureless picture, see ``is_featureless``), so that no search finds it.
+    """
+    if not perceptual_hash or is_featureless(perceptual_hash):
+        return dict.fromkeys(HASH_BAND_FIELDS)
+    return dict(zip(HASH_BAND_FIELDS, bands(perceptual_hash), strict=True))
+
+
+def record_lookalikes(evidence: Evidence) -> int:
+    """Pair a photo just stored with the photos on other problems that are or look the same.
+
+    The same file (SHA-256) and photos at most ``EVIDENCE_HASH_DISTANCE``
+    bits of perceptual hash apart both count. Candidates come from the band
+    indexes (``ecoledger.lib.hashbands``), not from a scan of the archive:
+    one query however large it grows. Each pair is stored in both directions,
+    so either problem's page finds it. Returns how many photos were paired.
+
+    The caller runs this after writing the audit event: the audit chain's
+    head row stays locked until commit (and SQLite runs one writing
+    transaction at a time), so of two look-alikes stored at the same moment
+    the later one's search sees the earlier one.
+    """
+    if not evidence.is_image:
+        return 0
+    candidates = lookalike_candidates(evidence).values_list("pk", "sha256", "perceptual_hash")
     limit = settings.EVIDENCE_HASH_DISTANCE
-    for other_hash, digest, code in candidates.iterator(chunk_size=5000):
-        if is_featureless(other_hash):
-            continue
-        for item in hashed:
-            if digest != item.sha256 and hamming(item.perceptual_hash, other_hash) <= limit:
-                codes[item.pk].add(code)
-    return codes
+    distances: dict[int, int] = {}
+    for pk, digest, other_hash in candidates:
+        if digest == evidence.sha256:
+            distances[pk] = 0
+        elif (distance := hamming(evidence.perceptual_hash, other_hash)) <= limit:
+            distances[pk] = distance
+    EvidenceLookalike.objects.bulk_create(
+        [pair for pk, distance in distances.items() for pair in (
+            EvidenceLookalike(evidence_id=evidence.pk, other_id=pk, distance=distance),
+            EvidenceLookalike(evidence_id=pk, other_id=evidence.pk, distance=distance))],
+        ignore_conflicts=True,
+    )
+    return len(distances)
+
+
+def lookalike_candidates(evidence: Evidence) -> QuerySet[Evidence]:
+    """Photos on other problems with the same file, or with a band within reach of the photo's
+    (when it is compared by look): a superset of its look-alikes, found through indexes."""
+    condition = Q(sha256=evidence.sha256)
+    if evidence.hash_band_0 is not None:
+        values = probes(evidence.perceptual_hash, settings.EVIDENCE_HASH_DISTANCE)
+        for name, reachable in zip(HASH_BAND_FIELDS, values, strict=True):
+            condition |= Q(**{f"{name}__in": reachable})
+    return (Evidence.objects.filter(condition).exclude(problem_id=evidence.problem_id)
+            .order_by())

@@ -2,7 +2,7 @@
 
 from ecoledger.ledger.models.category import Category
 from ecoledger.ledger.models.decisions import Acceptance, Contest, DeadlineExtension
-from ecoledger.ledger.models.evidence import Evidence
+from ecoledger.ledger.models.evidence import Evidence, EvidenceLookalike
 from ecoledger.ledger.models.followup import FollowUp
 from ecoledger.ledger.models.plan import Measure, ProgressReport, RectificationPlan
 from ecoledger.ledger.models.problem import Problem, ProblemQuerySet
@@ -17,6 +17,7 @@ __all__ = [
     "Contest",
     "DeadlineExtension",
     "Evidence",
+    "EvidenceLookalike",
     "FollowUp",
     "Measure",
     "Problem",

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from ecoledger.ledger.choices import EvidenceStage
 from ecoledger.ledger.models.scoped import ThroughProblemQuerySet
 
+# The perceptual hash's 16-bit bands, high bits first (ecoledger.lib.hashbands).
+HASH_BAND_FIELDS = ("hash_band_0", "hash_band_1", "hash_band_2", "hash_band_3")
+
 
 def evidence_path(instance: Evidence, filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()
@@ -64,6 +67,16 @@ class Evidence(models.Model):
         _("perceptual hash (dHash)"), max_length=16, blank=True,
         help_text=_("Photos that look alike have hashes a few bits apart."),
     )
+    # The perceptual hash in four indexed 16-bit bands (ecoledger.lib.hashbands), through which
+    # a new photo finds the stored ones that may look like it; empty when it is not compared.
+    hash_band_0 = models.PositiveIntegerField(_("hash bits 1-16"), null=True, blank=True,
+                                              editable=False)
+    hash_band_1 = models.PositiveIntegerField(_("hash bits 17-32"), null=True, blank=True,
+                                              editable=False)
+    hash_band_2 = models.PositiveIntegerField(_("hash bits 33-48"), null=True, blank=True,
+                                              editable=False)
+    hash_band_3 = models.PositiveIntegerField(_("hash bits 49-64"), null=True, blank=True,
+                                              editable=False)
 
     objects = ThroughProblemQuerySet.as_manager()
 
@@ -74,7 +87,10 @@ class Evidence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["problem", "sha256"], name="evidence_once_per_problem"),
         ]
-        indexes = [models.Index(fields=["sha256"], name="evidence_sha256")]
+        indexes = [
+            models.Index(fields=["sha256"], name="evidence_sha256"),
+            *(models.Index(fields=[name], name=f"evidence_{name}") for name in HASH_BAND_FIELDS),
+        ]
 
     def __str__(self) -> str:
         return self.original_name
@@ -82,3 +98,42 @@ class Evidence(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class EvidenceLookalike(models.Model):
+    """A photo that is, or looks like, a photo on another problem: the pair is stored both ways.
+
+    Found once, when the later of the two is stored, so that the problem page
+    reads its photos' pairs instead of comparing them with the whole archive.
+    Photos of the same problem are not paired: several shots of one site look
+    alike by nature.
+    """
+
+    evidence = models.ForeignKey(
+        Evidence,
+        verbose_name=_("photo"),
+        on_delete=models.CASCADE,
+        related_name="lookalikes",
+    )
+    other = models.ForeignKey(
+        Evidence,
+        verbose_name=_("photo on another problem"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    distance = models.PositiveSmallIntegerField(
+        _("distance (bits)"),
+        help_text=_("Bits apart in perceptual hash; 0 for the same file."),
+    )
+
+    class Meta:
+        verbose_name = _("look-alike photo")
+        verbose_name_plural = _("look-alike photos")
+        constraints = [
+            models.UniqueConstraint(fields=["evidence", "other"], name="evidence_lookalike_once"),
+            models.CheckConstraint(condition=~models.Q(evidence=models.F("other")),
+                                   name="evidence_lookalike_not_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} ~ {self.other_id} ({self.distance})"

@@ -11,7 +11,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ecoledger.ledger import workflow
+from ecoledger.ledger import integrity, workflow
 from ecoledger.ledger.choices import Action, EvidenceStage, ExtensionStatus
 from ecoledger.ledger.models import (
     Acceptance,
@@ -170,7 +170,8 @@ def add_evidence(
     """Attach a file after checking its size and real type; keep its digests and photo facts.
 
     A photo also gets its perceptual hash, which finds it again when the same
-    picture, re-saved or resized, turns up on another problem.
+    picture, re-saved or resized, turns up on another problem: it is paired
+    here, once, with the photos on other problems that are or look the same.
     """
     row = workflow.authorize(problem, Action.ADD_EVIDENCE, acting_user, {"file": name})
     if stage not in EvidenceStage.values:
@@ -189,6 +190,7 @@ def add_evidence(
             "file", _("This file is already attached as %(name)s.") % {"name": duplicate}
         )
     photo = facts.photo
+    perceptual_hash = (hash_file(upload) or "") if photo else ""
     evidence = Evidence(
         problem=problem,
         progress_report=progress_report,
@@ -207,7 +209,8 @@ def add_evidence(
         camera=photo.camera[:100] if photo else "",
         width=photo.width if photo else None,
         height=photo.height if photo else None,
-        perceptual_hash=(hash_file(upload) or "") if photo else "",
+        perceptual_hash=perceptual_hash,
+        **integrity.hash_bands(perceptual_hash),
     )
     evidence.file.save(name, File(upload), save=False)
     evidence.save()
@@ -215,6 +218,9 @@ def add_evidence(
         problem, row, acting_user, target=evidence,
         effects=lambda: {"evidence": [None, f"{evidence.original_name} sha256:{facts.sha256}"]},
     )
+    # After the audit event: its chain head stays locked until commit, which
+    # orders this search after any look-alike stored at the same moment.
+    integrity.record_lookalikes(evidence)
     return evidence
 
 
