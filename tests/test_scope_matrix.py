@@ -44,10 +44,12 @@ ACTION_ENDPOINTS = {
 SCOPED_READS = {
     "problem-detail", "problem-timeline", "evidence-detail", "evidence-download",
     "measure-detail", "web:problem-detail", "web:evidence-file",
+    "problem-as-of", "reports:problem-as-of",
 }
-LISTS = {"problem-list", "problem-export", "web:problem-list"}
+LISTS = {"problem-list", "problem-export", "problem-export-xlsx", "web:problem-list"}
 COUNTS = {"api-dashboard", "web:home", "web:my-work", "web:dashboard-regions",
-          "web:dashboard-problems", "web:dashboard-points", "web:dashboard-flow"}
+          "web:dashboard-problems", "web:dashboard-points", "web:dashboard-flow",
+          "ledger-as-of", "reports:ledger-as-of"}
 MASTER_DATA = {
     "region-list", "region-detail", "department-list", "department-detail",
     "water-body-list", "water-body-detail", "enterprise-list", "enterprise-detail",
@@ -81,10 +83,41 @@ FOLLOWUPS = {"followup-list", "followup-detail", "followup-record", "followup-as
              "suspected-rebound-list", "suspected-rebound-detail", "suspected-rebound-confirm",
              "suspected-rebound-dismiss", "web:followup-list", "web:followup-record",
              "web:followup-assign", "web:suspicion-list", "web:suspicion-decide"}
+# The annual assessment: the office manages and publishes, leaders read all, a district's or a
+# department's officer its own scorecard and the ranking. Checked in tests/assessment/test_api.py.
+ASSESSMENT = {"assessment-catalogue", "assessment-results", "assessment-scorecard",
+              "assessment-drilldown", "assessment-scheme-list", "assessment-scheme-detail",
+              "assessment-version-list", "assessment-version-detail", "assessment-version-adopt",
+              "assessment-version-preview", "assessment-version-publish",
+              "assessment-publication-list", "assessment-publication-detail",
+              "assessment-publication-check", "assessment-exemption-list",
+              "assessment-exemption-detail", "assessment-exemption-decide",
+              "assessment-appeal-list", "assessment-appeal-detail", "assessment-appeal-decide"}
+# Briefings: the city's for supervisors and leaders, a district's also for its district
+# officers, none for anyone else; only supervisors ask for one. Checked in
+# tests/reports/test_briefing_pages.py.
+BRIEFINGS = {"reports:briefing-list", "reports:briefing-generate", "reports:briefing-download"}
+# Ledger imports: supervisors and region officers only (403 for every other role); an import
+# is seen by its uploader and supervisors, carried on by its uploader. Checked in
+# tests/reports/test_ledger_import_pages.py.
+LEDGER_IMPORTS = {"reports:ledger-import", "reports:ledger-import-detail",
+                  "reports:ledger-import-mapping", "reports:ledger-import-confirm"}
+# The assessment's pages: the ranking for the same readers as the API's, a scorecard and its
+# drill-downs for leaders, supervisors and the unit's own officers; schemes, previews and
+# decisions for supervisors and leaders, their forms for supervisors only. Checked in
+# tests/assessment/test_pages*.py.
+ASSESSMENT_PAGES = {"assessment:ranking", "assessment:scorecard", "assessment:drilldown",
+                    "assessment:scheme-list", "assessment:scheme-create",
+                    "assessment:version-create", "assessment:version-detail",
+                    "assessment:version-adopt", "assessment:version-publish",
+                    "assessment:decisions", "assessment:exemption-create",
+                    "assessment:exemption-decide", "assessment:appeal-create",
+                    "assessment:appeal-decide"}
 CATALOGUE = (
     {name.split(":patch")[0] for name in ACTION_ENDPOINTS}
     | SCOPED_READS | LISTS | COUNTS | MASTER_DATA | SIGNED_IN | PUBLIC | MONITORING
-    | PAGE_WRITES | OWN_NOTIFICATIONS | TRIAGE | FOLLOWUPS
+    | PAGE_WRITES | OWN_NOTIFICATIONS | TRIAGE | FOLLOWUPS | ASSESSMENT | BRIEFINGS
+    | LEDGER_IMPORTS | ASSESSMENT_PAGES
 )
 
 
@@ -185,15 +218,19 @@ def test_reads_show_only_what_is_in_scope(world, role):
 
     listed = {row["code"] for row in client.get(reverse("problem-list")).json()["results"]}
     exported = _csv_codes(client.get(reverse("problem-export")))
+    workbook = _xlsx_codes(client.get(reverse("problem-export-xlsx")))
     page = client.get(reverse("web:problem-list")).content.decode()
     dashboard = client.get(reverse("api-dashboard")).json()
 
     assert listed == visible
     assert exported == visible
+    assert workbook == visible
     assert {code for code in (world.inside.code, world.outside.code) if code in page} == (
         visible & {world.inside.code, world.outside.code})
     assert dashboard["total"] == len(visible)
     assert sum(row["total"] for row in dashboard["by_district"]) == len(visible)
+    assert client.get(reverse("ledger-as-of"), {"at": clock.now().isoformat()}).json()[
+        "total"] == len(visible)
     for problem in (world.inside, world.outside):
         expected = 200 if _sees(user, problem) else 404
         evidence = problem.evidence.first()
@@ -206,9 +243,18 @@ def test_reads_show_only_what_is_in_scope(world, role):
             reverse("measure-detail", args=[measure.pk]),
             reverse("web:problem-detail", args=[problem.code]),
             reverse("web:evidence-file", args=[evidence.pk]),
+            reverse("problem-as-of", args=[problem.code]),
+            reverse("reports:problem-as-of", args=[problem.code]),
         ]
         for url in urls:
             assert client.get(url).status_code == expected, (role, url)
+
+
+def _xlsx_codes(response) -> set[str]:
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
 
 
 def _csv_codes(response) -> set[str]:

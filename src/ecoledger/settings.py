@@ -38,7 +38,9 @@
 | ECOLEDGER_REBOUND_DEADLINE_DAYS | 30 | deadline of a problem a follow-up reopens as rebound |
 | ECOLEDGER_REBOUND_RADIUS_M, _WINDOW_DAYS | 200, 180 | how near and how soon news flags a rebound |
 | ECOLEDGER_EVIDENCE_MAX_DISTANCE_M | 500 | a photo's GPS this far from the problem is flagged |
-| ECOLEDGER_EVIDENCE_HASH_DISTANCE | 6 | perceptual hashes this close (bits) look alike |
+| ECOLEDGER_EVIDENCE_HASH_DISTANCE | 6 | perceptual hashes this close (bits, 0 to 16) look alike |
+| ECOLEDGER_CJK_FONT | — (fontconfig finds one) | font file for briefing charts' Chinese labels |
+| ECOLEDGER_BRIEFING_PDF_TIMEOUT | 120 | seconds LibreOffice may take to turn a briefing into PDF |
 """
 
 from __future__ import annotations
@@ -208,6 +210,9 @@ SPECTACULAR_SETTINGS = {
         "FollowUpStatusEnum": "ecoledger.ledger.choices.FollowUpStatus",
         "SuspicionStatusEnum": "ecoledger.ledger.choices.SuspicionStatus",
         "SignalKindEnum": "ecoledger.ledger.choices.SignalKind",
+        "VersionStatusEnum": "ecoledger.assessment.choices.VersionStatus",
+        "ExemptionStatusEnum": "ecoledger.assessment.choices.DecisionStatus",
+        "AppealStatusEnum": "ecoledger.assessment.choices.AppealStatus",
     },
 }
 
@@ -286,3 +291,13 @@ REBOUND_RADIUS_M = env_int("REBOUND_RADIUS_M", 200, minimum=1)
 REBOUND_WINDOW_DAYS = env_int("REBOUND_WINDOW_DAYS", 180, minimum=1)
 EVIDENCE_MAX_DISTANCE_M = env_int("EVIDENCE_MAX_DISTANCE_M", 500, minimum=1)
 EVIDENCE_HASH_DISTANCE = env_int("EVIDENCE_HASH_DISTANCE", 6, minimum=0)
+if EVIDENCE_HASH_DISTANCE > 16:
+    # Unrelated pictures are about 32 bits apart, and the band search (ecoledger.lib.hashbands)
+    # would look up thousands of band values for every upload.
+    raise ImproperlyConfigured(
+        f"ECOLEDGER_EVIDENCE_HASH_DISTANCE={EVIDENCE_HASH_DISTANCE} must be 0 to 16"
+    )
+
+# Briefings (通报): the font of their charts' Chinese labels, the PDF conversion's time limit.
+CJK_FONT = env_str("CJK_FONT", "")
+BRIEFING_PDF_TIMEOUT = env_int("BRIEFING_PDF_TIMEOUT", 120, minimum=10)

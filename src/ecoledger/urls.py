@@ -15,6 +15,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("monitoring/", include("ecoledger.monitoring.urls")),
     path("notifications/", include("ecoledger.notifications.urls")),
+    path("reports/", include("ecoledger.reports.urls")),
+    path("assessment/", include("ecoledger.assessment.urls")),
     path("open311/v2/", include("ecoledger.intake.open311.urls")),
     path("", include("ecoledger.intake.urls")),
     path("", include("ecoledger.web.urls")),

@@ -31,6 +31,14 @@ def _units(city: City) -> UnitAssignment:
     return UnitAssignment(lead=city.districts[0], responsible=[city.departments[0]])
 
 
+def _record_imported_acceptance(problem: Problem, user) -> object:
+    """As on a problem a ledger row made (the import's own tests cover the rest of the rule)."""
+    from tests.reports.factories import mark_imported
+
+    mark_imported(problem)
+    return services.record_imported_acceptance(problem, acting_user=user, opinion="Accepted")
+
+
 CALLS = {
     Action.VERIFY: lambda p, u, c: services.verify_problem(
         p, acting_user=u, units=_units(c), deadline=clock.today() + timedelta(days=30)),
@@ -52,6 +60,7 @@ CALLS = {
         p, acting_user=u, summary="All covered"),
     Action.REJECT: lambda p, u, c: services.reject_problem(p, acting_user=u, reason="Not enough"),
     Action.ACCEPT: lambda p, u, c: services.accept_problem(p, acting_user=u, opinion="Good"),
+    Action.RECORD_IMPORTED_ACCEPTANCE: lambda p, u, c: _record_imported_acceptance(p, u),
     Action.REBOUND: lambda p, u, c: services.rebound_problem(
         p, acting_user=u, reason="Dust again", deadline=clock.today() + timedelta(days=20)),
     Action.REQUEST_EXTENSION: lambda p, u, c: services.request_extension(
@@ -109,11 +118,12 @@ def _table_allows(action: Action, status: Status, role: Role) -> bool:
 def _expected(action: Action, status: Status, role: Role) -> bool:
     """The table, less the extra rules that the shared problems do not meet.
 
-    DECIDE_EXTENSION needs a pending request (none here) and a reported problem
+    DECIDE_EXTENSION needs a pending request (none here), RECORD_IMPORTED_ACCEPTANCE
+    a problem that came from an imported ledger (none here), and a reported problem
     may be edited by its reporter (the department officer) or a supervisor only;
-    both rules have tests of their own.
+    these rules have tests of their own.
     """
-    if action == Action.DECIDE_EXTENSION:
+    if action in (Action.DECIDE_EXTENSION, Action.RECORD_IMPORTED_ACCEPTANCE):
         return False
     if action == Action.EDIT and status == Status.REPORTED:
         return role in (Role.SUPERVISOR, Role.DEPARTMENT_OFFICER)

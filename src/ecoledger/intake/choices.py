@@ -22,3 +22,15 @@ FINISHED = frozenset({ComplaintStatus.REJECTED, ComplaintStatus.ANSWERED})
 class Channel(models.TextChoices):
     WEB = "web", _("Complaint page")
     OPEN311 = "open311", _("Open311 GeoReport")
+
+
+class Satisfaction(models.TextChoices):
+    """The complainant's verdict on the answer, asked on a return call (回访)."""
+
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+# Verdicts that count as satisfied in a satisfaction rate (满意率: 满意 + 基本满意).
+SATISFIED_VERDICTS = frozenset({Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED})

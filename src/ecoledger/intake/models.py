@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ecoledger.intake.choices import Channel, ComplaintStatus
+from ecoledger.intake.choices import Channel, ComplaintStatus, Satisfaction
 from ecoledger.org.choices import Role
 
 if TYPE_CHECKING:
@@ -69,6 +69,14 @@ class Complaint(models.Model):
         null=True, blank=True, editable=False, related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    satisfaction = models.CharField(
+        _("satisfaction with the answer"), max_length=20, choices=Satisfaction.choices,
+        blank=True, editable=False,
+        help_text=_("The complainant's verdict, asked on a return call after the answer."),
+    )
+    satisfaction_at = models.DateTimeField(
+        _("satisfaction recorded at"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("received at"), editable=False)
     updated_at = models.DateTimeField(_("updated at"), editable=False)
 

@@ -36,6 +36,9 @@ class Action(models.TextChoices):
     SUBMIT = "submit", _("Submit for acceptance")
     REJECT = "reject", _("Reject")
     ACCEPT = "accept", _("Accept and close")
+    RECORD_IMPORTED_ACCEPTANCE = (
+        "record_imported_acceptance", _("Record an acceptance made before the platform")
+    )
     REBOUND = "rebound", _("Reopen as rebound")
     REQUEST_EXTENSION = "request_extension", _("Request deadline extension")
     DECIDE_EXTENSION = "decide_extension", _("Decide deadline extension")

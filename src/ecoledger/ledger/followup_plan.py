@@ -9,6 +9,7 @@ the scheduling again for the same closing draws the same way.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from ecoledger.ledger.choices import DUTY_ROLES, FollowUpStatus, Severity
 from ecoledger.ledger.models import Problem
 from ecoledger.org.choices import Role
-from ecoledger.org.models import User
+from ecoledger.org.models import Region, User
 
 SEVERITY_RISK = {Severity.GENERAL: 0, Severity.SERIOUS: 1, Severity.MAJOR: 2}
 
@@ -59,6 +60,10 @@ def offsets_for(domain: str) -> list[int]:
     return settings.FOLLOWUP_DAYS_BY_DOMAIN.get(domain, settings.FOLLOWUP_DAYS)
 
 
+def _inspectors() -> QuerySet[User]:
+    return User.objects.filter(role=Role.INSPECTOR, is_active=True, region__isnull=False)
+
+
 def eligible_inspectors(problem: Problem) -> QuerySet[User]:
     """Active inspectors who do not work for a unit that rectified the problem.
 
@@ -66,14 +71,39 @@ def eligible_inspectors(problem: Problem) -> QuerySet[User]:
     lead or responsible region (the district, or one of its towns) would be
     checking their own unit's work.
     """
-    inspectors = User.objects.filter(role=Role.INSPECTOR, is_active=True, region__isnull=False)
+    inspectors = _inspectors()
     duty = problem.units.filter(role__in=sorted(DUTY_ROLES), region__isnull=False)
     for unit in duty.select_related("region"):
         inspectors = inspectors.exclude(region__path__startswith=unit.region.path)
     return inspectors
 
 
+def _pending() -> Count:
+    return Count("followups", filter=Q(followups__status=FollowUpStatus.PENDING))
+
+
 def choose_inspector(problem: Problem) -> User | None:
     """The eligible inspector with the fewest pending checks (ties: the earliest account)."""
-    pending = Count("followups", filter=Q(followups__status=FollowUpStatus.PENDING))
-    return eligible_inspectors(problem).annotate(load=pending).order_by("load", "pk").first()
+    return eligible_inspectors(problem).annotate(load=_pending()).order_by("load", "pk").first()
+
+
+class InspectorPool:
+    """``choose_inspector`` for many closings at once: inspectors and loads read once.
+
+    Each choice counts as one more pending check of the chosen inspector, as
+    the follow-up that ``choose_inspector``'s caller creates would, so a batch
+    of closings spreads its checks exactly as the same closings one by one.
+    """
+
+    def __init__(self) -> None:
+        self.inspectors = list(_inspectors().select_related("region").annotate(load=_pending())
+                               .order_by("load", "pk"))
+
+    def choose(self, duty_regions: Iterable[Region]) -> User | None:
+        """The eligible inspector with the fewest pending checks, given the duty regions."""
+        paths = tuple(region.path for region in duty_regions)
+        eligible = (user for user in self.inspectors if not user.region.path.startswith(paths))
+        chosen = min(eligible, key=lambda user: (user.load, user.pk), default=None)
+        if chosen is not None:
+            chosen.load += 1
+        return chosen

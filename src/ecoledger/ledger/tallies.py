@@ -9,10 +9,11 @@ the problems themselves (after bulk loads, and to prove the two agree).
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db import connection, transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Model, Q
 
 from ecoledger.ledger.models import ProblemTally, ProblemUnit
 
@@ -28,14 +29,19 @@ DEPARTMENT = "department"
 
 
 def keys_of(problem: Problem) -> Counter[Key]:
-    base = (str(problem.status), str(problem.domain), str(problem.origin),
-            problem.rebound_count > 0)
-    keys: Counter[Key] = Counter({(REGION, problem.region_id, *base): 1})
     department_ids = set(
         ProblemUnit.objects.filter(problem=problem, department__isnull=False).values_list(
             "department_id", flat=True
         )
     )
+    return keys_for(problem, department_ids)
+
+
+def keys_for(problem: Problem, department_ids: set[int]) -> Counter[Key]:
+    """The problem's keys, its departments given (a batch knows them without asking)."""
+    base = (str(problem.status), str(problem.domain), str(problem.origin),
+            problem.rebound_count > 0)
+    keys: Counter[Key] = Counter({(REGION, problem.region_id, *base): 1})
     for department_id in department_ids:
         keys[(DEPARTMENT, department_id, *base)] += 1
     return keys
@@ -47,6 +53,41 @@ def move(before: Counter[Key], after: Counter[Key]) -> None:
     for key, change in sorted(delta.items()):
         if change:
             _add(key, change)
+
+
+def add_many(deltas: Mapping[Key, int]) -> None:
+    """``move``'s additions for many keys at once (a batch import): ``_add`` in bulk.
+
+    Missing rows are created first (a racing writer may do the same), then
+    each key gets the same atomic increment as ``_add``'s, sent as one
+    statement with many parameter rows: the ORM would compile one update per
+    key, and its ``bulk_update`` writes values read earlier, not increments.
+    """
+    deltas = {key: change for key, change in deltas.items() if change}
+    if not deltas:
+        return
+    ProblemTally.objects.bulk_create(
+        [ProblemTally(**dict(zip(FIELDS, key, strict=True)), count=0) for key in sorted(deltas)],
+        ignore_conflicts=True, batch_size=500,
+    )
+    increment(ProblemTally, {"count": 0}, FIELDS,
+              [({"count": change}, key) for key, change in sorted(deltas.items())])
+
+
+def increment(model: type[Model], columns: Mapping[str, int], key_fields: Sequence[str],
+              rows: Sequence[tuple[Mapping[str, int], Sequence[Any]]]) -> None:
+    """Add to ``columns`` of the rows found by their ``key_fields``: one statement, many rows."""
+    quote, table = connection.ops.quote_name, model._meta.db_table
+    sets = ", ".join(f"{quote(column)} = {quote(column)} + %s"
+                     for column in (model._meta.get_field(name).column for name in columns))
+    where = " AND ".join(f"{quote(model._meta.get_field(name).column)} = %s"
+                         for name in key_fields)
+    params = [[*(changes.get(name, 0) for name in columns),
+               *(model._meta.get_field(name).get_db_prep_value(value, connection)
+                 for name, value in zip(key_fields, key, strict=True))]
+              for changes, key in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {quote(table)} SET {sets} WHERE {where}", params)
 
 
 def _add(key: Key, change: int) -> None:

@@ -9,6 +9,7 @@ cannot see closures undone by a rebound.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ecoledger.ledger.models import Problem, ProblemUnit, ProblemWeekTally
-from ecoledger.ledger.tallies import DEPARTMENT, REGION
+from ecoledger.ledger.tallies import DEPARTMENT, REGION, increment
 
 Scope = tuple[str, int]
 
@@ -28,8 +29,12 @@ def week_of(moment: datetime) -> date:
 
 def _scopes(problem: Problem) -> list[Scope]:
     departments = ProblemUnit.objects.filter(problem=problem, department__isnull=False)
-    return [(REGION, problem.region_id),
-            *((DEPARTMENT, d) for d in set(departments.values_list("department_id", flat=True)))]
+    return scopes_for(problem, set(departments.values_list("department_id", flat=True)))
+
+
+def scopes_for(problem: Problem, department_ids: set[int]) -> list[Scope]:
+    """The problem's scopes, its departments given (a batch knows them without asking)."""
+    return [(REGION, problem.region_id), *((DEPARTMENT, d) for d in department_ids)]
 
 
 def _add(scope: Scope, week: date, **changes: int) -> None:
@@ -47,10 +52,30 @@ def count_reported(problem: Problem) -> None:
 
 
 def count_closed(problem: Problem) -> None:
+    for scope in _scopes(problem):
+        _add(scope, week_of(problem.closed_at), **closed_counts(problem))
+
+
+def closed_counts(problem: Problem) -> dict[str, int]:
+    """What a closing adds to its week: one closed, and whether on time."""
     on_time = int(problem.deadline is not None
                   and timezone.localdate(problem.closed_at) <= problem.deadline)
-    for scope in _scopes(problem):
-        _add(scope, week_of(problem.closed_at), closed=1, closed_on_time=on_time)
+    return {"closed": 1, "closed_on_time": on_time}
+
+
+def add_counts(counts: Mapping[tuple[Scope, date], Mapping[str, int]]) -> None:
+    """Add a batch's counts, summed per scope and week: ``_add`` in bulk (``tallies.add_many``)."""
+    if not counts:
+        return
+    ProblemWeekTally.objects.bulk_create(
+        [ProblemWeekTally(scope_kind=kind, scope_id=scope_id, week=week)
+         for (kind, scope_id), week in sorted(counts)],
+        ignore_conflicts=True, batch_size=500,
+    )
+    increment(ProblemWeekTally, {"reported": 0, "closed": 0, "closed_on_time": 0},
+              ("scope_kind", "scope_id", "week"),
+              [(changes, (kind, scope_id, week))
+               for ((kind, scope_id), week), changes in sorted(counts.items())])
 
 
 @transaction.atomic

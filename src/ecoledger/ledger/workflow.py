@@ -11,7 +11,7 @@ sees; ``apply`` is the only code that writes a problem's state.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -56,11 +56,14 @@ class Transition:
     event: str
     requires: tuple[str, ...] = ()
     duty: Duty = Duty.NONE
+    offered: bool = True  # False: a row for one path (the ledger import), never a button
 
 
 def _t(action: Action, sources: set[Status], target: Status | None, roles: set[Role],
-       event: str, requires: tuple[str, ...] = (), duty: Duty = Duty.NONE) -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(roles), event, requires, duty)
+       event: str, requires: tuple[str, ...] = (), duty: Duty = Duty.NONE,
+       offered: bool = True) -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(roles), event, requires, duty,
+                      offered)
 
 
 OFFICERS = {R.REGION_OFFICER, R.DEPARTMENT_OFFICER}
@@ -92,6 +95,11 @@ TRANSITIONS: tuple[Transition, ...] = (
        ("reason",)),
     _t(Action.ACCEPT, {S.PENDING_ACCEPTANCE}, S.CLOSED, {R.SUPERVISOR}, "accepted",
        ("opinion",)),
+    # An acceptance made before the platform, as an imported ledger records it. The importer
+    # submits and records it, so ACCEPT's four eyes cannot apply; this row is for imported
+    # problems only and is never offered, so the four-eyes rule holds for all else.
+    _t(Action.RECORD_IMPORTED_ACCEPTANCE, {S.PENDING_ACCEPTANCE}, S.CLOSED, {R.SUPERVISOR},
+       "imported_acceptance_recorded", ("opinion",), offered=False),
     _t(Action.REBOUND, {S.CLOSED}, S.RECTIFYING, {R.SUPERVISOR}, "rebounded",
        ("reason", "deadline")),
     _t(Action.REQUEST_EXTENSION, {S.ASSIGNED, S.RECTIFYING}, None, OFFICERS,
@@ -128,11 +136,40 @@ def register_acceptance_check(check: AcceptanceCheck) -> None:
         _ACCEPTANCE_CHECKS.append(check)
 
 
+# Given problems, the pks of those that came from an imported ledger (one question for all).
+ImportOrigin = Callable[[Sequence[Problem]], set[int]]
+_IMPORT_ORIGINS: list[ImportOrigin] = []
+
+
+def register_import_origin(check: ImportOrigin) -> None:
+    """Let the app that imports ledgers say which problems came from one (reports does)."""
+    if check not in _IMPORT_ORIGINS:
+        _IMPORT_ORIGINS.append(check)
+
+
 # Extra rules, each returning the reason for a refusal or None.
 def _four_eyes(problem: Problem, user: User, today: date) -> str | None:
     if problem.submitted_by_id == user.pk:
         return _("Four eyes: the person who submitted a problem cannot accept it.")
     return next((reason for check in _ACCEPTANCE_CHECKS if (reason := check(problem))), None)
+
+
+def _came_from_import(problem: Problem, user: User, today: date) -> str | None:
+    return imported_acceptance_refusal([problem])
+
+
+def imported_acceptance_refusal(problems: Sequence[Problem]) -> str | None:
+    """The imported-acceptance guard asked of many problems at once (a batch import's).
+
+    The refusal when any of them did not come from an imported ledger, else None.
+    """
+    claimed: set[int] = set()
+    for came_from in _IMPORT_ORIGINS:
+        claimed |= came_from(problems)
+    if all(problem.pk in claimed for problem in problems):
+        return None
+    return _("Only a problem imported from a ledger may have an earlier acceptance recorded; "
+             "accept this one on the platform.")
 
 
 def _contest_window(problem: Problem, user: User, today: date) -> str | None:
@@ -162,6 +199,7 @@ def _reporter_or_supervisor(problem: Problem, user: User, today: date) -> str | 
 
 GUARDS: Mapping[Action, Callable[[Problem, User, date], str | None]] = {
     Action.ACCEPT: _four_eyes,
+    Action.RECORD_IMPORTED_ACCEPTANCE: _came_from_import,
     Action.CONTEST: _contest_window,
     Action.REQUEST_EXTENSION: _no_pending_extension,
     Action.DECIDE_EXTENSION: _pending_extension,
@@ -261,10 +299,10 @@ def authorize(
 
 
 def available_actions(problem: Problem, user: User) -> list[Action]:
-    """The actions the user may take on the problem now, in table order."""
+    """The actions the user may take on the problem now, in table order (offered rows only)."""
     seen: list[Action] = []
     for row in TRANSITIONS:
-        possible = user.role in row.roles and problem.status in row.sources
+        possible = row.offered and user.role in row.roles and problem.status in row.sources
         if possible and row.action not in seen and check(problem, row.action, user)[0]:
             seen.append(row.action)
     return seen

@@ -9,9 +9,18 @@ headers, and the verdict on every row.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ecoledger.org.choices import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ecoledger.org.models import User
 
 
 class ReportKind(models.TextChoices):
@@ -99,8 +108,27 @@ class HeaderMapping(models.Model):
 
 class ImportStatus(models.TextChoices):
     CHECKED = "checked", _("Checked (dry run)")
+    QUEUED = "queued", _("Importing")
     IMPORTED = "imported", _("Imported")
     FAILED = "failed", _("Failed")
+
+
+# Who may import ledgers: the city office city-wide, region officers for their region.
+IMPORT_ROLES = frozenset({Role.SUPERVISOR, Role.REGION_OFFICER})
+
+
+class LedgerImportQuerySet(models.QuerySet["LedgerImport"]):
+    def visible_to(self, user: User | AnonymousUser) -> LedgerImportQuerySet:
+        """Supervisors see every import; a region officer the ones they uploaded.
+
+        An import's report names the values of its rows, so it stays with
+        whoever could see those rows.
+        """
+        if not user.is_authenticated or not user.is_active or user.role not in IMPORT_ROLES:
+            return self.none()
+        if user.role == Role.SUPERVISOR:
+            return self.all()
+        return self.filter(uploaded_by=user)
 
 
 def import_path(instance: LedgerImport, filename: str) -> str:
@@ -136,6 +164,17 @@ class LedgerImport(models.Model):
         help_text=_("Each bad row with its row number, column and reason."),
     )
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    summary = models.JSONField(
+        _("summary"),
+        default=dict,
+        blank=True,
+        help_text=_("Problems by status and district that the rows make, columns left aside."),
+    )
+    failure = models.TextField(
+        _("failure"), blank=True, help_text=_("Why the file could not be read or imported.")
+    )
+
+    objects = LedgerImportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ledger import")
@@ -144,3 +183,37 @@ class LedgerImport(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ImportedRow(models.Model):
+    """A ledger row that became a problem.
+
+    Its key (the ledger's 问题编号, or a digest of the row's content) is
+    unique, so importing the same row again, from the same file or another,
+    makes nothing new.
+    """
+
+    key = models.CharField(_("row key"), max_length=80, unique=True)
+    problem = models.OneToOneField(
+        "ledger.Problem",
+        verbose_name=_("problem"),
+        on_delete=models.CASCADE,
+        related_name="ledger_row",
+    )
+    ledger_import = models.ForeignKey(
+        LedgerImport,
+        verbose_name=_("ledger import"),
+        on_delete=models.PROTECT,
+        related_name="imported_rows",
+    )
+    sheet = models.CharField(_("sheet"), max_length=31, blank=True)
+    row_number = models.PositiveIntegerField(_("row"))
+    note = models.TextField(_("note (备注)"), blank=True)
+
+    class Meta:
+        verbose_name = _("imported row")
+        verbose_name_plural = _("imported rows")
+        ordering = ["ledger_import", "sheet", "row_number"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -6,12 +6,14 @@ import logging
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ecoledger.audit.services import record
-from ecoledger.intake.choices import AWAITING_ANSWER, ComplaintStatus
-from ecoledger.intake.models import Complaint
+from ecoledger.intake.choices import AWAITING_ANSWER, ComplaintStatus, Satisfaction
+from ecoledger.intake.models import Complaint, may_triage
 from ecoledger.ledger.models import Acceptance, Problem
 from ecoledger.lib import clock
+from ecoledger.lib.errors import ActionRefused, InvalidInput, StateConflict
 from ecoledger.org.models import User
 
 logger = logging.getLogger(__name__)
@@ -40,3 +42,32 @@ def answer_complaints_on_close(
     waiting = Complaint.objects.filter(problem=problem, status__in=sorted(AWAITING_ANSWER))
     for complaint in waiting.select_related("ticket"):
         answer_complaint(complaint, acting_user=acting_user, answer=review.opinion)
+
+
+@transaction.atomic
+def record_satisfaction(
+    complaint: Complaint, *, acting_user: User, satisfaction: str
+) -> Complaint:
+    """Record the complainant's verdict on the answer, as heard on the return call (回访).
+
+    Only supervisors hold the complainants' phone numbers, so only they call
+    back; a complaint is asked once, after it has been answered. The verdict
+    feeds the annual assessment's satisfaction rate.
+    """
+    if not may_triage(acting_user):
+        raise ActionRefused(_("Only supervisors record return calls."), code="refused_role")
+    if satisfaction not in Satisfaction.values:
+        raise InvalidInput.field("satisfaction", _("Choose one of: %(values)s.") % {
+            "values": ", ".join(Satisfaction.values)})
+    now = clock.now()
+    moved = Complaint.objects.filter(
+        pk=complaint.pk, status=ComplaintStatus.ANSWERED, satisfaction=""
+    ).update(satisfaction=satisfaction, satisfaction_at=now, updated_at=now)
+    if not moved:
+        raise StateConflict(
+            _("Complaint %(code)s is not answered yet, or its verdict is already recorded.")
+            % {"code": complaint.tracking_code}, code="not_answered_or_recorded")
+    complaint.refresh_from_db()
+    record("intake.complaint.satisfaction_recorded", actor=acting_user, target=complaint,
+           changes={"satisfaction": ["", satisfaction]})
+    return complaint

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -25,6 +25,7 @@ from ecoledger.ledger.filters import ProblemFilter
 from ecoledger.ledger.models import Evidence, Measure, Problem, ProblemUnit
 from ecoledger.lib import clock
 from ecoledger.lib.errors import InvalidInput
+from ecoledger.reports.ledger_export import export_ledger
 
 Service = Callable[[Problem, Any, Serializer], Any]
 
@@ -265,6 +266,23 @@ class ProblemViewSet(
         stamp = clock.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="ledger-{stamp}.csv"'
         return response
+
+    @extend_schema(
+        operation_id="v1_problems_export_xlsx",
+        parameters=[OpenApiParameter("sheets", str, enum=["district"],
+                                     description="One sheet per district.")],
+        responses={200: OpenApiResponse(description="Excel workbook (整改台账)")},
+    )
+    @action(detail=False, methods=["get"], url_path="export.xlsx", url_name="export-xlsx")
+    def export_xlsx(self, request: Request) -> FileResponse:
+        """Exactly the filtered list the user may see, as the Excel ledger (kept as a report)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        report = export_ledger(
+            queryset, acting_user=request.user, query=request.GET.urlencode(),
+            by_district=request.GET.get("sheets") == "district",
+        )
+        return FileResponse(report.file.open("rb"), as_attachment=True,
+                            filename=report.file_name, content_type=report.content_type)
 
 
 def _without_hidden_links(events: list[dict[str, Any]], user: Any) -> list[dict[str, Any]]:

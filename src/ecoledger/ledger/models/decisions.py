@@ -47,7 +47,7 @@ class Acceptance(models.Model):
         ordering = ["submitted_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.problem_id} {self.submitted_at:%Y-%m-%d}"
+        return f"{self.problem.code} {self.submitted_at:%Y-%m-%d}"
 
 
 class Contest(models.Model):
@@ -88,7 +88,7 @@ class Contest(models.Model):
         ordering = ["contested_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.problem_id} {self.unit}"
+        return f"{self.problem.code} {self.unit}"
 
 
 class DeadlineExtension(models.Model):
@@ -138,4 +138,4 @@ class DeadlineExtension(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.problem_id} → {self.requested_deadline}"
+        return f"{self.problem.code} → {self.requested_deadline}"

@@ -3,7 +3,12 @@
 Pages, API, CLI and import call these and nothing else to change a problem.
 """
 
-from ecoledger.ledger.services.acceptance import accept_problem, rebound_problem, reject_problem
+from ecoledger.ledger.services.acceptance import (
+    accept_problem,
+    rebound_problem,
+    record_imported_acceptance,
+    reject_problem,
+)
 from ecoledger.ledger.services.assignment import (
     arbitrate_contest,
     contest_problem,
@@ -15,6 +20,14 @@ from ecoledger.ledger.services.followups import (
     assign_followup,
     record_followup,
     schedule_followups,
+)
+from ecoledger.ledger.services.imports import (
+    Document,
+    ImportOutcome,
+    ProblemImport,
+    ProgressInput,
+    check_problem_imports,
+    import_problems,
 )
 from ecoledger.ledger.services.links import link_problems, related_problems
 from ecoledger.ledger.services.rebounds import (
@@ -41,7 +54,11 @@ from ecoledger.ledger.services.source_plans import save_source_plan, set_source_
 from ecoledger.ledger.services.units import UnitAssignment
 
 __all__ = [
+    "Document",
+    "ImportOutcome",
     "MeasureInput",
+    "ProblemImport",
+    "ProgressInput",
     "TicketInput",
     "UnitAssignment",
     "accept_problem",
@@ -49,6 +66,7 @@ __all__ = [
     "add_ticket",
     "arbitrate_contest",
     "assign_followup",
+    "check_problem_imports",
     "confirm_suspicion",
     "contest_problem",
     "decide_extension",
@@ -56,9 +74,11 @@ __all__ = [
     "dismiss_problem",
     "dismiss_suspicion",
     "extend_deadline",
+    "import_problems",
     "link_problems",
     "rebound_problem",
     "record_followup",
+    "record_imported_acceptance",
     "register_problem",
     "reject_problem",
     "related_problems",

@@ -32,9 +32,39 @@ def accept_problem(
 ) -> Acceptance:
     """Accept the rectification and close the problem; never by the person who submitted it."""
     row = workflow.authorize(problem, Action.ACCEPT, acting_user, {"opinion": opinion.strip()})
+    return _close(problem, row, acting_user=acting_user, opinion=opinion, method=method)
+
+
+@transaction.atomic
+def record_imported_acceptance(
+    problem: Problem,
+    *,
+    acting_user: User,
+    opinion: str,
+    method: str = AcceptanceMethod.DOCUMENTS,
+) -> Acceptance:
+    """Close an imported problem whose acceptance (验收) happened before the platform.
+
+    The ledger the problem came from says it was accepted; its importer, who
+    also submitted it, records that through the workflow's own row for it
+    (imported problems only, never a button). The closing is then the same
+    as ``accept_problem``'s: review, tallies, follow-ups, answers.
+    """
+    row = workflow.authorize(
+        problem, Action.RECORD_IMPORTED_ACCEPTANCE, acting_user, {"opinion": opinion.strip()}
+    )
+    return _close(problem, row, acting_user=acting_user, opinion=opinion, method=method)
+
+
+def check_method(method: str) -> None:
     if method not in AcceptanceMethod.values:
         raise InvalidInput.field("method", _("Choose one of: %(values)s.") % {
             "values": ", ".join(AcceptanceMethod.values)})
+
+
+def _close(problem: Problem, row: workflow.Transition, *, acting_user: User, opinion: str,
+           method: str) -> Acceptance:
+    check_method(method)
     now = clock.now()
     review = _open_review(problem)
     review.reviewer, review.reviewed_at, review.passed = acting_user, now, True

@@ -6,7 +6,7 @@ transition, with a deadline ``REBOUND_DEADLINE_DAYS`` ahead.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import IO
 
@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecoledger.audit.services import record
+from ecoledger.audit.services import Entry, record
 from ecoledger.ledger import workflow
 from ecoledger.ledger.choices import (
     Action,
@@ -26,6 +26,7 @@ from ecoledger.ledger.choices import (
     SuspicionStatus,
 )
 from ecoledger.ledger.followup_plan import (
+    InspectorPool,
     choose_inspector,
     drawn_in_sample,
     eligible_inspectors,
@@ -38,7 +39,7 @@ from ecoledger.ledger.services.rectification import add_evidence
 from ecoledger.lib import clock
 from ecoledger.lib.errors import ActionRefused, InvalidInput, StateConflict
 from ecoledger.org.choices import Role
-from ecoledger.org.models import User
+from ecoledger.org.models import Region, User
 
 Upload = tuple[IO[bytes], str]
 
@@ -55,21 +56,46 @@ def schedule_followups(problem: Problem, *, acting_user: User) -> list[FollowUp]
     existing = list(problem.followups.filter(round=problem.rebound_count))
     if existing:
         return existing
+    made, entry = _plan(problem, acting_user, lambda: choose_inspector(problem), save=True)
+    record(entry.action, actor=acting_user, target=problem, changes=entry.changes,
+           message=entry.message)
+    return made
+
+
+def plan_followups(
+    problem: Problem, *, acting_user: User, pool: InspectorPool, duty_regions: Sequence[Region]
+) -> tuple[list[FollowUp], Entry]:
+    """``schedule_followups`` for a problem closed in a batch, without writing.
+
+    The same risk, sample, offsets and inspector rule, the inspector chosen
+    from ``pool`` (read once per batch) given the problem's lead and
+    responsible regions; returns the unsaved follow-ups and the audit entry,
+    for the batch to create and record with the rest. Only for a closing that
+    has no follow-ups yet, which a problem made by the batch is.
+    """
+    return _plan(problem, acting_user, lambda: pool.choose(duty_regions), save=False)
+
+
+def _plan(problem: Problem, acting_user: User, choose: Callable[[], User | None], *,
+          save: bool) -> tuple[list[FollowUp], Entry]:
     risk = risk_of(problem)
     sampled = risk.low and drawn_in_sample(problem.code, settings.FOLLOWUP_SAMPLE_PERCENT)
     closed_on = timezone.localdate(problem.closed_at or clock.now())
     made = []
     if not risk.low or sampled:
         for days in offsets_for(problem.domain):
-            made.append(FollowUp.objects.create(
+            followup = FollowUp(
                 problem=problem, round=problem.rebound_count, offset_days=days,
                 due_on=closed_on + timedelta(days=days), risk=risk.score, sampled=sampled,
-                inspector=choose_inspector(problem), scheduled_at=clock.now(),
-            ))
-    record("ledger.problem.followups_scheduled", actor=acting_user, target=problem,
-           changes={"followups": [None, ", ".join(_describe(f) for f in made) or "—"]},
-           message=_why(risk.reasons, risk.low, sampled))
-    return made
+                inspector=choose(), scheduled_at=clock.now(),
+            )
+            if save:
+                followup.save()
+            made.append(followup)
+    entry = Entry("ledger.problem.followups_scheduled", acting_user, problem,
+                  changes={"followups": [None, ", ".join(_describe(f) for f in made) or "—"]},
+                  message=_why(risk.reasons, risk.low, sampled), occurred_at=clock.now())
+    return made, entry
 
 
 def _describe(followup: FollowUp) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from ecoledger.audit.services import record
 from ecoledger.ledger import tallies, weekly, workflow
 from ecoledger.ledger.choices import Action, Domain, Origin, Severity, Status, TicketKind
-from ecoledger.ledger.codes import next_code
+from ecoledger.ledger.codes import claim_code, next_code
 from ecoledger.ledger.models import Category, Problem, ProblemUnit, SourceTicket
 from ecoledger.lib import clock
 from ecoledger.lib.errors import ActionRefused, InvalidInput
@@ -40,6 +41,9 @@ FACT_FIELDS = (
     "responsible_person",
     "confidential",
 )
+# A code given from outside (an imported ledger's 问题编号) must fit the problem's
+# addresses (/problems/<code>/) and its column.
+GIVEN_CODE = re.compile(r"[A-Za-z0-9-]{1,32}")
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,12 @@ def _check_region_in_scope(user: User, region: Region) -> None:
         )
 
 
+# The choices a fact must be one of, their values read once (a batch import checks thousands).
+_CHOICES = tuple((name, choices, tuple(choices.values))
+                 for name, choices in (("domain", Domain), ("origin", Origin),
+                                       ("severity", Severity)))
+
+
 def _check_facts(user: User, facts: dict[str, Any]) -> None:
     errors: dict[str, str] = {}
     category: Category | None = facts.get("category")
@@ -96,8 +106,8 @@ def _check_facts(user: User, facts: dict[str, Any]) -> None:
             facts["enterprise"] = source.enterprise
         elif source.enterprise_id not in (None, enterprise.pk):
             errors["enterprise"] = _("The source belongs to another enterprise.")
-    for name, choices in (("domain", Domain), ("origin", Origin), ("severity", Severity)):
-        if facts.get(name) not in choices.values:
+    for name, choices, values in _CHOICES:
+        if facts.get(name) not in values:
             errors[name] = _("Choose one of: %(values)s.") % {"values": ", ".join(choices.values)}
     for name in ("title", "description"):
         if not str(facts.get(name) or "").strip():
@@ -127,12 +137,67 @@ def register_problem(
     responsible_person: str = "",
     confidential: bool = False,
     tickets: Sequence[TicketInput] = (),
+    code: str | None = None,
 ) -> Problem:
     """Register a problem as reported.
 
     Steps: check the actor may register here; validate and convert the facts;
-    take the next code; create the problem, its tickets and (for a department
-    officer's self-check) its proposed lead unit; count it; record the event.
+    take the next code, or check the ``code`` given (an imported ledger keeps
+    its own); create the problem, its tickets and (for a department officer's
+    self-check) its proposed lead unit; count it; record the event.
+    """
+    facts = checked_facts(
+        acting_user, title=title, description=description, domain=domain, origin=origin,
+        region=region, severity=severity, category=category, latitude=latitude,
+        longitude=longitude, coordinate_system=coordinate_system, address=address,
+        water_body=water_body, source=source, enterprise=enterprise,
+        responsible_person=responsible_person, confidential=confidential,
+    )
+    now = clock.now()
+    problem = Problem.objects.create(
+        **facts,
+        code=_given_code(code) if code else next_code(timezone.localdate(now).year),
+        district_id=region.district_id,
+        status=Status.REPORTED,
+        reported_at=now,
+        reported_by=acting_user,
+        updated_at=now,
+    )
+    for ticket in tickets:
+        _create_ticket(problem, ticket, now)
+    if acting_user.role == Role.DEPARTMENT_OFFICER:
+        ProblemUnit.objects.create(problem=problem, role="lead", department=acting_user.department)
+    tallies.move(Counter(), tallies.keys_of(problem))
+    weekly.count_reported(problem)
+    record("ledger.problem.registered", actor=acting_user, target=problem,
+           changes=registration_changes(facts))
+    return problem
+
+
+def checked_facts(
+    acting_user: User,
+    *,
+    title: str,
+    description: str,
+    domain: str,
+    origin: str,
+    region: Region,
+    severity: str = Severity.GENERAL,
+    category: Category | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    coordinate_system: str = CoordinateSystem.WGS84,
+    address: str = "",
+    water_body: WaterBody | None = None,
+    source: PollutionSource | None = None,
+    enterprise: Enterprise | None = None,
+    responsible_person: str = "",
+    confidential: bool = False,
+) -> dict[str, Any]:
+    """The facts of a problem to register, checked and converted, or the refusal.
+
+    ``register_problem`` and the batch import (``imports``) both start here,
+    so a problem is refused for the same reasons whichever way it comes in.
     """
     if acting_user.role not in workflow.REGISTER_ROLES:
         raise ActionRefused(_("Your role may not register problems."), code="refused_role")
@@ -146,29 +211,36 @@ def register_problem(
         "responsible_person": responsible_person.strip(), "confidential": confidential,
     }
     _check_facts(acting_user, facts)
-    now = clock.now()
-    problem = Problem.objects.create(
-        **facts,
-        code=next_code(timezone.localdate(now).year),
-        district_id=region.district_id,
-        status=Status.REPORTED,
-        reported_at=now,
-        reported_by=acting_user,
-        updated_at=now,
+    return facts
+
+
+def registration_changes(facts: dict[str, Any]) -> dict[str, list[Any]]:
+    """The registration event's changes: every fact that has a value."""
+    return {name: [None, value] for name, value in facts.items() if value not in (None, "")}
+
+
+def _given_code(code: str) -> str:
+    code = check_code_shape(code)
+    if Problem.objects.filter(code=code).exists():
+        raise code_taken(code)
+    claim_code(code)
+    return code
+
+
+def check_code_shape(code: str) -> str:
+    """A code given from outside, stripped, or the refusal of its shape."""
+    code = code.strip()
+    if not GIVEN_CODE.fullmatch(code):
+        raise InvalidInput.field(
+            "code", _("A code has 1 to 32 characters, each a letter, a digit or a hyphen.")
+        )
+    return code
+
+
+def code_taken(code: str) -> InvalidInput:
+    return InvalidInput.field(
+        "code", _("The code %(code)s is already another problem's.") % {"code": code}
     )
-    for ticket in tickets:
-        _create_ticket(problem, ticket, now)
-    if acting_user.role == Role.DEPARTMENT_OFFICER:
-        ProblemUnit.objects.create(problem=problem, role="lead", department=acting_user.department)
-    tallies.move(Counter(), tallies.keys_of(problem))
-    weekly.count_reported(problem)
-    record(
-        "ledger.problem.registered",
-        actor=acting_user,
-        target=problem,
-        changes={name: [None, value] for name, value in facts.items() if value not in (None, "")},
-    )
-    return problem
 
 
 def _create_ticket(problem: Problem, ticket: TicketInput, now: datetime) -> SourceTicket:

@@ -68,6 +68,16 @@ def describe_units(problem: Problem) -> list[str]:
     ]
 
 
+def describe_rows(rows: Sequence[tuple[str, Unit]]) -> list[str]:
+    """``describe_units`` of a problem whose units are these (role, unit) rows, made in order.
+
+    The database reads them back ordered by role and then by creation, which
+    is the rows' own order within a role.
+    """
+    return [f"{role}:{unit._meta.model_name}:{unit.pk}"
+            for role, unit in sorted(rows, key=lambda pair: str(pair[0]))]
+
+
 def set_units(problem: Problem, assignment: UnitAssignment) -> dict[str, list[Any]]:
     before = describe_units(problem)
     ProblemUnit.objects.filter(problem=problem).delete()
