@@ -23,10 +23,22 @@ from django.utils import timezone
 from ecoledger.audit.models import Event
 from ecoledger.audit.services import timeline, verify_chain
 from ecoledger.demo.city import DemoCity, SeedReport, build_city, seed_history
+from ecoledger.intake.choices import ComplaintStatus
+from ecoledger.intake.duplicates import candidates_for
+from ecoledger.intake.models import Complaint
 from ecoledger.ledger import tallies
-from ecoledger.ledger.choices import EvidenceStage, Status
-from ecoledger.ledger.models import Evidence, Problem
+from ecoledger.ledger.choices import (
+    DUTY_ROLES,
+    OPEN_STATES,
+    EvidenceStage,
+    FollowUpStatus,
+    Origin,
+    Status,
+    TicketKind,
+)
+from ecoledger.ledger.models import Evidence, FollowUp, Problem
 from ecoledger.lib.uscc import validate_credit_code
+from ecoledger.notifications.models import Notification
 from ecoledger.org.choices import RegionLevel, Role
 from ecoledger.org.models import Enterprise, PollutionSource, Region, User
 
@@ -186,3 +198,102 @@ def test_acceptance_is_never_by_the_submitter(seeded):
     for problem in Problem.objects.filter(status=Status.CLOSED):
         for review in problem.acceptances.filter(passed=True):
             assert review.reviewer_id != review.submitted_by_id
+
+
+def test_public_complaints_are_in_every_state_of_their_life(seeded):
+    counts = seeded.report.complaints
+
+    assert all(counts[status] >= 1 for status in ComplaintStatus), counts
+    assert sum(counts.values()) == Complaint.objects.count()
+    assert Complaint.objects.exclude(phone="").exists()
+    assert Complaint.objects.filter(phone="").exists()
+    assert Complaint.objects.values("submitter_key").distinct().count() == Complaint.objects.count()
+    for complaint in Complaint.objects.filter(status=ComplaintStatus.REJECTED):
+        assert complaint.rejection_reason and complaint.problem is None
+
+
+def test_supervisors_have_read_the_notices_of_complaints_they_came_to_decide(seeded):
+    for supervisor in seeded.city.supervisors:
+        last_decision = Complaint.objects.filter(decided_by=supervisor).latest("decided_at")
+        notices = Notification.objects.filter(recipient=supervisor,
+                                              message__kind="intake.complaint_received")
+
+        assert notices.filter(read_at__isnull=False).exists()
+        assert all(notice.created_at > last_decision.decided_at
+                   for notice in notices.filter(read_at__isnull=True))
+
+
+def test_problems_of_origin_complaint_are_opened_from_one_with_the_office_s_facts_added(seeded):
+    problems = Problem.objects.filter(origin=Origin.COMPLAINT)
+
+    assert problems.count() >= 3
+    for problem in problems:
+        opened = problem.complaints.get(ticket__kind=TicketKind.COMPLAINT,
+                                        decided_at=problem.reported_at)
+        assert opened.description == problem.description
+        assert opened.created_at < problem.reported_at
+        assert opened.decided_by == problem.reported_by
+        assert problem.responsible_person
+
+
+def test_every_complaint_of_a_closed_problem_has_its_answer(seeded):
+    closed = Problem.objects.filter(status=Status.CLOSED)
+    complaints = Complaint.objects.filter(problem__in=closed).select_related("ticket")
+
+    assert complaints.filter(problem__origin=Origin.COMPLAINT).count() >= 3
+    for complaint in complaints:
+        assert complaint.status == ComplaintStatus.ANSWERED, complaint.tracking_code
+        assert complaint.ticket.reply and complaint.ticket.replied_at >= complaint.decided_at
+    for complaint in Complaint.objects.filter(status=ComplaintStatus.MERGED):
+        assert complaint.problem.status in OPEN_STATES
+        assert complaint.ticket.problem_id == complaint.problem_id
+
+
+def test_the_newest_complaints_wait_in_triage_some_beside_an_open_problem(seeded):
+    supervisor = seeded.city.supervisors[0]
+    history_ends = timezone.make_aware(datetime.combine(TODAY, time()))
+    waiting = Complaint.objects.filter(status=ComplaintStatus.RECEIVED)
+
+    assert all(history_ends - timedelta(days=5) < c.created_at < history_ends for c in waiting)
+    duplicates = [candidate.problem for complaint in waiting
+                  for candidate in candidates_for(complaint, supervisor)
+                  if candidate.problem is not None and candidate.distance_m is not None]
+    assert any(problem.status in OPEN_STATES for problem in duplicates)
+
+
+def test_follow_ups_due_before_the_end_are_recorded_on_site_by_an_inspector_from_elsewhere(
+        seeded):
+    recorded = FollowUp.objects.exclude(status__in=[FollowUpStatus.PENDING,
+                                                    FollowUpStatus.CANCELLED])
+
+    assert recorded.filter(status=FollowUpStatus.STABLE).count() >= 10
+    for check in recorded.select_related("inspector__region", "problem"):
+        event = Event.objects.get(action="ledger.problem.followup_recorded",
+                                  target_id=str(check.pk))
+        assert check.note and event.actor_id == check.inspector_id
+        assert timezone.localdate(check.recorded_at) >= check.due_on
+        assert check.evidence.filter(stage=EvidenceStage.FOLLOW_UP).exists()
+        duty = check.problem.units.filter(role__in=sorted(DUTY_ROLES), region__isnull=False)
+        assert not any(unit.region.contains(check.inspector.region) for unit in duty)
+    assert Event.objects.filter(action="ledger.problem.followup_assigned").exists()
+
+
+def test_follow_ups_due_later_wait_and_a_few_recent_ones_are_late(seeded):
+    pending = FollowUp.objects.filter(status=FollowUpStatus.PENDING)
+
+    assert pending.filter(due_on__gte=TODAY).exists()
+    late = pending.filter(due_on__lt=TODAY)
+    assert 1 <= late.count() <= pending.count() // 3
+    assert all(check.due_on >= TODAY - timedelta(days=35) for check in late)
+
+
+def test_a_rebound_comes_from_a_follow_up_finding_or_else_from_a_new_complaint(seeded):
+    rebounded = Problem.objects.filter(rebound_count__gt=0)
+
+    assert FollowUp.objects.filter(status=FollowUpStatus.REBOUND).exists()
+    for problem in rebounded:
+        first_closing = problem.acceptances.filter(passed=True).earliest("reviewed_at")
+        found = problem.followups.filter(status=FollowUpStatus.REBOUND, round=0).exists()
+        complained = problem.complaints.filter(
+            created_at__gt=first_closing.reviewed_at).exists()
+        assert found != complained, problem.code

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -25,8 +26,11 @@ def test_the_demo_seeds_once_prints_logins_and_air_quality_and_reuses_its_data(t
                  "inspector", "leader"):
         assert f" {role} " in first.stdout
     assert "AQI" in first.stdout
+    tracked = re.search(r"tracking code (\w+), http://127\.0\.0\.1:8000/track/(\w+)/", first.stdout)
+    assert tracked and tracked[1] == tracked[2]
     assert again.returncode == 0, again.stderr
     assert "Reusing the demo data" in again.stdout
+    assert f"tracking code {tracked[1]}," in again.stdout
     database = sqlite3.connect(tmp_path / "demo" / "demo.sqlite3")
     opened_by_alerts = database.execute(
         "select count(*) from ledger_problem where origin = 'monitoring'"
@@ -34,3 +38,5 @@ def test_the_demo_seeds_once_prints_logins_and_air_quality_and_reuses_its_data(t
     assert opened_by_alerts >= 1
     assert database.execute("select count(*) from ledger_problem").fetchone()[0] == (
         40 + opened_by_alerts)
+    assert database.execute("select status from intake_complaint where tracking_code = ?",
+                            (tracked[1],)).fetchone() == ("answered",)

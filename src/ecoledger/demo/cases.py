@@ -2,7 +2,8 @@
 
 A ``Case`` is everything decided about a problem before its history is
 planned; while the history runs it also holds the rows the services made
-(the problem and its plan's measures) for the steps that follow.
+(the problem, its plan's measures, complaints not yet decided, follow-up
+checks) for the steps that follow.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from ecoledger.demo import catalog, names, texts
+from ecoledger.demo import catalog, names, texts, voices
 from ecoledger.demo.catalog import DISTRICT_LEAD, CategorySpec
+from ecoledger.intake.models import Complaint
 from ecoledger.ledger.choices import Origin, Severity
-from ecoledger.ledger.models import Category, Measure, Problem
+from ecoledger.ledger.models import Category, FollowUp, Measure, Problem
 from ecoledger.ledger.services import UnitAssignment
 from ecoledger.org.choices import Role
 from ecoledger.org.models import Department, Enterprise, PollutionSource, Region, User, WaterBody
@@ -44,6 +46,7 @@ class Case:
     title: str
     description: str
     address: str
+    place: str  # what people call the spot: an enterprise, a site, a stretch of river
     latitude: float
     longitude: float
     responsible_person: str
@@ -55,6 +58,8 @@ class Case:
     registered_on: date | None = None  # placed once the history is planned
     problem: Problem | None = None
     measures: list[Measure] = field(default_factory=list)
+    waiting: list[Complaint] = field(default_factory=list)  # filed about it, not yet decided
+    checks: dict[tuple[int, int], FollowUp] = field(default_factory=dict)  # (round, offset)
 
     def on(self, day: int) -> date:
         """The date of the ``day``-th day of the problem's life (0: the day it was reported)."""
@@ -86,7 +91,9 @@ class Caster:
         """A new case; a contested one does not come from a department's self-check.
 
         A department that found a problem itself does not then return it as
-        not its own, so self-checks are kept out of contested cases.
+        not its own, so self-checks are kept out of contested cases. A case
+        of origin complaint is described in the complainant's own words: its
+        problem is opened from the complaint.
         """
         rng = self.rng
         spec = rng.choices(catalog.CATEGORIES, weights=[s.weight for s in catalog.CATEGORIES])[0]
@@ -112,6 +119,9 @@ class Caster:
         words = {"place": place, "outlet": source.name if source else place,
                  "n": rng.randrange(200, 5000, 50), "m": rng.randint(2, 9)}
         title, detail = rng.choice(spec.stories)
+        description = (voices.complaint_text(spec.code, rng, place=place)
+                       if origin == Origin.COMPLAINT
+                       else texts.ORIGIN_LEADS[origin] + detail.format(**words))
         units, reporter = self._units(spec, origin, district)
         worker = self.city.officer_of(units.lead)
         if units.responsible and rng.random() < 0.25:
@@ -121,8 +131,8 @@ class Caster:
             severity=rng.choices(list(SEVERITY_WEIGHTS), weights=SEVERITY_WEIGHTS.values())[0],
             town=town, district=district, reporter=reporter,
             title=title.format(**words),
-            description=texts.ORIGIN_LEADS[origin] + detail.format(**words),
-            address=address, latitude=latitude, longitude=longitude,
+            description=description, address=address, place=place, latitude=latitude,
+            longitude=longitude,
             responsible_person=rng.choice(names.SURNAMES) + rng.choice(names.GIVEN_NAMES),
             units=units, worker=worker, water_body=water, source=source, enterprise=enterprise,
         )

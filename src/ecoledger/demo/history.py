@@ -4,17 +4,21 @@ Each problem gets a fate (the state it is in when the history ends) and a
 whole life planned to reach it; the life is then placed in the calendar so
 that the end of the history falls inside the fate's state. Steps after the
 end are dropped, which leaves recent problems open and a realistic share of
-them late. All steps of all problems then run in one global time order,
-each under the frozen clock of its moment, so the audit chain reads
-forwards in time like a real one.
+them late, and follow-up checks due after the end pending. The public's
+complaints that no problem stands behind (declined ones, the newest ones
+waiting in triage) are dated on their own. All steps then run in one global
+time order, each under the frozen clock of its moment, so the audit chain
+reads forwards in time like a real one.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
@@ -22,15 +26,17 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet, TextChoices
 from django.utils import timezone
 
 from ecoledger.audit.models import Event
-from ecoledger.demo import steps
+from ecoledger.demo import complaints, steps
 from ecoledger.demo.cases import Case, Caster
 from ecoledger.demo.lives import Beat, Fate, LifePlanner, window
-from ecoledger.ledger.choices import LinkKind, Status, TrafficLight
-from ecoledger.ledger.models import Category, Problem, ProblemLink
+from ecoledger.intake.choices import ComplaintStatus
+from ecoledger.intake.models import Complaint
+from ecoledger.ledger.choices import OPEN_STATES, FollowUpStatus, LinkKind, Status, TrafficLight
+from ecoledger.ledger.models import Category, FollowUp, Problem, ProblemLink
 from ecoledger.lib import clock
 
 if TYPE_CHECKING:
@@ -65,15 +71,19 @@ class SeedReport:
     by_light: dict[str, int]  # of the problems whose deadline runs, at the history's end
     rebounded: int
     links: int
+    complaints: dict[str, int]  # by status
+    followups: dict[str, int]  # by status
     events: int  # audit events written
     seconds: float
 
     def __str__(self) -> str:
         statuses = ", ".join(f"{status} {count}" for status, count in self.by_status.items())
         lights = ", ".join(f"{light} {count}" for light, count in self.by_light.items())
+        filed = ", ".join(f"{status} {count}" for status, count in self.complaints.items())
+        checks = ", ".join(f"{status} {count}" for status, count in self.followups.items())
         return (f"{self.problems} problems ({statuses}); traffic lights: {lights}; "
-                f"{self.rebounded} rebounded; {self.links} links; {self.events} audit events; "
-                f"{self.seconds:.1f} s")
+                f"{self.rebounded} rebounded; {self.links} links; complaints: {filed}; "
+                f"follow-ups: {checks}; {self.events} audit events; {self.seconds:.1f} s")
 
 
 @dataclass(frozen=True)
@@ -91,8 +101,9 @@ def seed_history(
 
     Steps: deal the fates; cast each problem and plan its life; place each
     life so that ``today`` falls where its fate says; link problems on the
-    same source or water; run every step of every problem in time order
-    under the frozen clock; count what came out.
+    same source or water; date the complaints that no problem stands
+    behind; run every step in time order under the frozen clock; count what
+    came out.
     """
     started = time.perf_counter()
     today = today or clock.today()
@@ -100,15 +111,31 @@ def seed_history(
     caster = Caster(city, rng, Category.objects.in_bulk(field_name="code"))
     runtime = steps.Runtime(city, random.Random(rng.getrandbits(64)))
     lives: list[tuple[Case, list[Beat]]] = []
+    open_cases: list[Case] = []
     for index, fate in enumerate(deal_fates(problems, rng)):
         case = caster.cast(index, contested=fate.contest)
         lives.append((case, _place(case, fate, rng, runtime, today)))
+        if fate.target in OPEN_STATES:
+            open_cases.append(case)
     _link(lives, rng, runtime)
-    with transaction.atomic():
-        for step in _schedule(lives, today, rng):
+    unattached = complaints.unattached(open_cases, caster.categories, rng, runtime,
+                                       problems=problems, today=today, max_age=MAX_AGE)
+    with transaction.atomic(), _quiet(logging.getLogger("ecoledger")):
+        for step in _schedule(lives, unattached, today, rng):
             with clock.frozen_at(step.at):
                 step.run()
     return _report(problems, today, events_before, time.perf_counter() - started)
+
+
+@contextmanager
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    """Warnings only: a year replayed in a minute would log every complaint of the year."""
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def deal_fates(total: int, rng: random.Random) -> list[Fate]:
@@ -194,10 +221,14 @@ def _link(lives: list[tuple[Case, list[Beat]]], rng: random.Random,
             beats.sort(key=lambda beat: beat.day)
 
 
-def _schedule(lives: list[tuple[Case, list[Beat]]], today: date,
-              rng: random.Random) -> list[Step]:
-    """Give each beat before ``today`` a moment in office hours; merge all in time order."""
-    scheduled: list[Step] = []
+def _schedule(lives: list[tuple[Case, list[Beat]]], unattached: list[complaints.Dated],
+              today: date, rng: random.Random) -> list[Step]:
+    """Give each beat before ``today`` a moment in office hours; merge all in time order.
+
+    The moments of ``unattached`` complaints are their own; they sort after the cases.
+    """
+    scheduled = [Step(at, len(lives), order, run)
+                 for order, (at, run) in enumerate(unattached)]
     for case, beats in lives:
         moment: datetime | None = None
         for order, beat in enumerate(beats):
@@ -223,6 +254,13 @@ def _report(problems: int, today: date, events_before: int, seconds: float) -> S
                   for light in TrafficLight},
         rebounded=Problem.objects.filter(rebound_count__gt=0).count(),
         links=ProblemLink.objects.count(),
+        complaints=_by_status(Complaint.objects.all(), ComplaintStatus),
+        followups=_by_status(FollowUp.objects.all(), FollowUpStatus),
         events=Event.objects.count() - events_before,
         seconds=round(seconds, 1),
     )
+
+
+def _by_status(rows: QuerySet, statuses: type[TextChoices]) -> dict[str, int]:
+    counts = dict(rows.order_by().values_list("status").annotate(n=Count("id")))
+    return {status: counts.get(status, 0) for status in statuses.values}

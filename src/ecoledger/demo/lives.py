@@ -5,6 +5,10 @@ within which window), so that every step succeeds when it runs: a refusal
 while seeding is a bug in this plan, and it stops the seeding loudly. The
 life is planned whole, and only later placed in the calendar so that the
 history's end (``today``) falls where the problem's fate says it should be.
+
+Follow-up checks (回头看) are planned on the days they fall due after each
+closing; whether the problem got them (low-risk problems only when drawn in
+a sample) and who was assigned is known only when the step runs.
 """
 
 from __future__ import annotations
@@ -16,15 +20,19 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ecoledger.demo import steps, texts
+from django.conf import settings
+
+from ecoledger.demo import steps, texts, voices
 from ecoledger.demo.cases import Case, is_field_role
 from ecoledger.ledger.choices import (
     ArbitrationDecision,
     EvidenceStage,
+    Origin,
     Severity,
     Status,
     TicketKind,
 )
+from ecoledger.ledger.followup_plan import offsets_for
 from ecoledger.ledger.services import UnitAssignment
 from ecoledger.org.models import Department, Region, User
 
@@ -36,6 +44,15 @@ SPANS = {Severity.GENERAL: (30, 90), Severity.SERIOUS: (45, 120), Severity.MAJOR
 DUPLICATE_COMPLAINT_SHARE = 0.05
 # Not every finished measure gets its own progress report; some reports carry a photo.
 REPORTED_MEASURE_SHARE = 0.6
+# Complaints filed the evening before the supervisor opens a problem for them.
+OVERNIGHT_COMPLAINT_SHARE = 0.4
+# Problems that one more member of the public complains about while they are being fixed.
+MERGED_COMPLAINT_SHARE = 0.12
+NEARBY = 0.0008  # degrees: a complaint about the same place is pinned a few dozen metres off
+# A supervisor gives some checks to another inspector; some are recorded weeks late.
+REASSIGNED_CHECK_SHARE = 0.1
+LATE_CHECK_SHARE = 0.15
+REBOUND_WITHIN = 100  # days after closing within which a rebound shows
 
 
 @dataclass(frozen=True)
@@ -73,7 +90,12 @@ class LifePlanner:
     def plan(self) -> list[Beat]:
         """Report, then dismissal or the whole road to closure (and back, for a rebound)."""
         case, rng = self.case, self.rng
-        self.add(0, steps.register, Status.REPORTED)
+        if case.origin == Origin.COMPLAINT:
+            filed = -1 if rng.random() < OVERNIGHT_COMPLAINT_SHARE else 0
+            self.add(filed, steps.file_complaint, text=case.description)
+            self.add(0, steps.open_problem, Status.REPORTED)
+        else:
+            self.add(0, steps.register, Status.REPORTED)
         field_reporter = is_field_role(case.reporter)
         self.add(0, steps.photo, stage=EvidenceStage.BEFORE, label="整改前",
                  user=case.reporter if field_reporter else self.city.inspector_of(case.district))
@@ -91,8 +113,12 @@ class LifePlanner:
         if self.fate.contest:
             resumed, worker = self._contest(verified)
         self._rectify(verified, resumed, worker)
+        if rng.random() < MERGED_COMPLAINT_SHARE and self.closed - verified > 8:
+            self._complaint_joins(verified)
         if self.fate.rebound:
             self._rebound(worker)
+        else:
+            self._followups(self.closed, 0)
         self.beats.sort(key=lambda beat: beat.day)  # stable: same-day beats keep their order
         return self.beats
 
@@ -217,20 +243,53 @@ class LifePlanner:
         self.add(reviewed, steps.accept, Status.CLOSED, reviewer=rng.choice(self.city.supervisors))
         self.closed = reviewed
 
-    def _rebound(self, worker: User) -> None:
-        """A new complaint weeks after closure: reopened, one more measure, closed again."""
+    def _complaint_joins(self, verified: int) -> None:
+        """Someone else complains of the same place while it is being fixed; merged days later."""
+        case, rng = self.case, self.rng
+        filed = rng.randint(verified, min(verified + 30, self.closed - 5))
+        self.add(filed, steps.file_complaint, spread=NEARBY,
+                 text=voices.complaint_text(case.spec.code, rng, place=case.place))
+        self.add(filed + rng.randint(1, 4), steps.merge_complaint)
+
+    def _followups(self, closed: int, round_: int, until: int | None = None) -> None:
+        """The checks after the ``round_``-th closing, on day ``closed``, due before ``until``.
+
+        Each is recorded within days of falling due, a few of them weeks late;
+        a supervisor first hands some to another inspector.
+        """
         rng = self.rng
-        bounced = self.closed + rng.randint(30, 100)
-        span = rng.randint(15, 45)
+        for offset in offsets_for(self.case.category.domain):
+            if until is not None and closed + offset >= until:
+                continue
+            if offset > 2 and rng.random() < REASSIGNED_CHECK_SHARE:
+                self.add(closed + rng.randint(1, offset - 1), steps.reassign_followup,
+                         round_=round_, offset=offset)
+            delay = rng.randint(8, 35) if rng.random() < LATE_CHECK_SHARE else rng.randint(0, 5)
+            self.add(closed + offset + delay, steps.check_followup, round_=round_, offset=offset,
+                     note=rng.choice(texts.FOLLOWUP_STABLE))
+
+    def _rebound(self, worker: User) -> None:
+        """Found by a follow-up check, or by a new complaint: reopened, one more measure, closed.
+
+        The rebound shows on the day of one of the first checks; the checks
+        due before it find the problem stable.
+        """
+        case, rng = self.case, self.rng
+        offsets = offsets_for(case.category.domain)
+        offset = rng.choice([days for days in offsets if days <= REBOUND_WITHIN] or offsets[:1])
+        self._followups(self.closed, 0, until=self.closed + offset)
+        bounced = self.closed + offset + rng.randint(0, 4)
+        span = settings.REBOUND_DEADLINE_DAYS
         self.deadline = bounced + span
-        self.add(bounced, steps.add_ticket, kind=TicketKind.HOTLINE_12345)
-        self.add(bounced, steps.rebound, Status.RECTIFYING,
-                 reason=rng.choice(texts.REBOUND_REASONS), deadline=self.deadline)
+        self.add(bounced, steps.complain_again, round_=0, offset=offset,
+                 text=voices.complaint_text(case.spec.code, rng, place=case.place, again=True))
+        self.add(bounced, steps.rebound, Status.RECTIFYING, round_=0, offset=offset,
+                 note=rng.choice(texts.FOLLOWUP_REBOUND), deadline=self.deadline)
         replanned = bounced + rng.randint(1, 3)
         text, owner = texts.REBOUND_MEASURE
         self.add(replanned, steps.save_plan, user=worker, goal=self.case.spec.goal,
                  measures=[(text, owner, self.deadline - rng.randint(0, 5))])
-        finished = replanned + rng.randint(3, span - 5)
+        finished = replanned + rng.randint(3, max(3, span - 5))
         self.add(finished, steps.finish_measure, user=worker, position=-1,
                  report=texts.PROGRESS_DONE.format(measure=text), with_photo=True)
         resubmitted = finished + rng.randint(1, 4)
@@ -238,8 +297,9 @@ class LifePlanner:
                  label="反弹整改后")
         self.add(resubmitted, steps.submit, Status.PENDING_ACCEPTANCE, user=worker,
                  summary=texts.RESUBMIT_SUMMARY)
-        self.add(resubmitted + rng.randint(2, 7), steps.accept, Status.CLOSED,
-                 reviewer=rng.choice(self.city.supervisors))
+        closed = resubmitted + rng.randint(2, 7)
+        self.add(closed, steps.accept, Status.CLOSED, reviewer=rng.choice(self.city.supervisors))
+        self._followups(closed, 1)
 
 
 def window(beats: list[Beat], target: Status, max_age: int) -> tuple[int, int] | None:

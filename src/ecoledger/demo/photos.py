@@ -22,11 +22,12 @@ _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
 _MAKE, _MODEL = 271, 272
 _DATETIME_ORIGINAL, _OFFSET_ORIGINAL = 36867, 36881
 
-# Ground and sky tones: brown and grey before rectification, greener after.
+# Ground and sky tones: brown and grey before rectification, greener after and on follow-up.
 _PALETTE = {
     EvidenceStage.BEFORE: ((120, 100, 80), (150, 150, 140)),
     EvidenceStage.DURING: ((130, 120, 90), (160, 170, 180)),
     EvidenceStage.AFTER: ((70, 130, 70), (150, 190, 220)),
+    EvidenceStage.FOLLOW_UP: ((80, 135, 75), (150, 185, 215)),
 }
 
 

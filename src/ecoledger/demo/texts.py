@@ -6,7 +6,6 @@ from ecoledger.ledger.choices import Origin
 
 ORIGIN_LEADS = {
     Origin.INSPECTION: "省生态环境保护督察组交办：",
-    Origin.COMPLAINT: "群众通过12345热线反映：",
     Origin.PATROL: "日常巡查发现：",
     Origin.MONITORING: "在线监测预警：",
     Origin.REMOTE_SENSING: "卫星遥感监测发现疑似问题图斑，经现场核查：",
@@ -61,9 +60,16 @@ REJECT_REASONS = (
     "整改后照片与问题点位不符，请补充现场佐证材料。",
     "整改措施未形成长效机制，请补充完善后重新提交。",
 )
-REBOUND_REASONS = (
-    "群众再次投诉，现场复查发现问题出现反弹。",
-    "“回头看”检查发现问题反弹，整改成效未巩固。",
+COMPLAINT_REBOUND_REASON = "群众再次投诉，现场复查发现问题出现反弹。"
+FOLLOWUP_STABLE = (
+    "现场复查，整改措施保持到位，未发现问题反弹。",
+    "“回头看”检查：现场整洁，长效管理台账完整，整改成效得到巩固。",
+    "复查未发现原问题，走访周边群众，反映情况明显好转。",
+    "整改成果保持良好，已提醒责任单位继续加强日常巡查。",
+)
+FOLLOWUP_REBOUND = (
+    "现场复查发现原问题再次出现，整改成效未巩固。",
+    "“回头看”检查发现问题反弹，长效管理措施未落实到位。",
 )
 REBOUND_MEASURE = ("建立长效巡查机制，每周至少巡查一次并留存记录", "属地街道（镇）")
 LINK_NOTES = {

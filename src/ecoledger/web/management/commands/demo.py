@@ -10,9 +10,12 @@ from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.urls import reverse
 
 from ecoledger.demo.live import LiveMonitoring
 from ecoledger.demo.monitoring import seed_monitoring
+from ecoledger.intake.choices import ComplaintStatus
+from ecoledger.intake.models import Complaint
 from ecoledger.lib import clock
 from ecoledger.monitoring.air_quality import station_aqi
 from ecoledger.org.choices import Role
@@ -94,4 +97,15 @@ class Command(BaseCommand):
         admin = User.objects.filter(is_superuser=True).order_by("username").first()
         if admin:
             self.stdout.write(f"  {admin.username:<14} {'administrator':<20} /admin/")
+        self._print_tracking(host, port)
         self.stdout.write("")
+
+    def _print_tracking(self, host: str, port: int) -> None:
+        """A complaint's code to try the public tracking page with: an answered one shows it all."""
+        complaints = Complaint.objects.order_by("-updated_at", "-pk")
+        complaint = (complaints.filter(status=ComplaintStatus.ANSWERED).first()
+                     or complaints.first())
+        if complaint:
+            path = reverse("intake:track-detail", args=[complaint.tracking_code])
+            self.stdout.write(f"Track a complaint (public, no login): tracking code "
+                              f"{complaint.tracking_code}, http://{host}:{port}{path}")
