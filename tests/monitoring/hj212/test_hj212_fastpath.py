@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 
@@ -13,12 +15,14 @@ from ecoledger.monitoring.hj212 import (
     FactorReading,
     HJ212Error,
     build_packet,
+    fastpath,
     lookup_parameter,
 )
 from ecoledger.monitoring.hj212.builder import encode_data_area
 from ecoledger.monitoring.hj212.cp import NUMERIC_SUFFIXES
 from ecoledger.monitoring.hj212.crc import crc16_hj212
 from ecoledger.monitoring.hj212.fastpath import parse_fast, scan_fast
+from ecoledger.monitoring.hj212.layout import Layouts
 from ecoledger.monitoring.hj212.packet import parse_carefully, parse_packet
 from tests.monitoring.hj212.test_hj212_properties import (
     EXAMPLES,
@@ -139,3 +143,120 @@ def test_factors_that_are_not_one_item_each_go_to_the_careful_parser() -> None:
 def test_the_standards_upload_examples_take_the_fast_path() -> None:
     assert parse_fast(EXAMPLES[1]) is not None
     assert parse_fast(EXAMPLES[3]) is not None
+
+
+@contextmanager
+def learning(**options: int) -> Iterator[Layouts]:
+    """The fast path with layouts of its own, compiled as soon as seen twice by default."""
+    saved = fastpath.LAYOUTS
+    fastpath.LAYOUTS = Layouts(**{"compile_cost": 0, **options})
+    try:
+        yield fastpath.LAYOUTS
+    finally:
+        fastpath.LAYOUTS = saved
+
+
+def _compiled(data: bytes, layouts: Layouts) -> bool:
+    layout = layouts.of_device(data[27:78])
+    return layout is not None and layout.pattern is not None
+
+
+@given(headers(), plain_areas())
+def test_a_compiled_layout_reads_each_packet_as_the_careful_parser_does(header, area) -> None:
+    data = _packet(header, area)
+    careful = parse_carefully(data)
+
+    with learning() as layouts:
+        readings = [parse_packet(data) for _ in range(3)]
+        scans = [scan_fast(data) for _ in range(3)]
+
+        assert _compiled(data, layouts)
+    assert readings == [careful] * 3
+    assert scans[1:] == scans[:1] * 2
+
+
+@given(st.sampled_from(EXAMPLES), st.lists(st.tuples(st.integers(0, 400), st.integers(0, 255)),
+                                           max_size=4))
+def test_a_compiled_layout_never_accepts_what_the_careful_parser_refuses(packet, edits) -> None:
+    data = bytearray(packet)
+    for position, value in edits:
+        if position < len(data):
+            data[position] = value
+    with learning() as layouts:
+        parse_packet(packet), parse_packet(packet)
+
+        try:
+            careful = parse_carefully(bytes(data))
+        except HJ212Error:
+            assert parse_fast(bytes(data)) is None
+            assert scan_fast(bytes(data)) is None
+        else:
+            assert parse_packet(bytes(data)) == careful
+        assert _compiled(packet, layouts) == (parse_fast(packet) is not None)
+
+
+def test_a_device_that_changes_its_layout_is_read_by_the_new_one() -> None:
+    header = {"qn": "20240601085857223", "st": "22", "cn": "2051", "pw": "123456",
+              "mn": "010000A8900016F000169DC0", "flag": 4}  # fmt: skip
+    first = build_packet(cp="DataTime=20240601085800;a21026-Avg=7.5,a21026-Flag=N", **header)
+    second = build_packet(cp="DataTime=20240601085900;a21026-Avg=7.6;a34004-Avg=12.1", **header)
+
+    with learning() as layouts:
+        parse_packet(first), parse_packet(first)
+        assert _compiled(first, layouts)
+
+        assert parse_packet(second) == parse_carefully(second)
+        assert parse_packet(first) == parse_carefully(first)
+
+
+def test_compiling_is_rationed_by_the_packets_read() -> None:
+    layouts = Layouts(compile_cost=10)
+    compiled = 0
+    for number in range(2000):
+        keys = [f";a{number:05d}-Avg"]
+        layouts.learn(keys, b"device")
+        layout = layouts.learn(keys, b"device")
+        assert layout is not None
+        compiled += layout.pattern is not None
+
+    assert 4000 // 10 <= compiled <= 32 + 4000 // 10  # a burst of 32, then one per 10 read
+
+
+def test_only_the_latest_layouts_stay_compiled() -> None:
+    layouts = Layouts(compile_cost=0, max_compiled=3)
+    learnt = []
+    for number in range(10):
+        layouts.learn([f";a{number:05d}-Avg"], b"device")
+        learnt.append(layouts.learn([f";a{number:05d}-Avg"], b"device"))
+
+    assert [layout.pattern is not None for layout in learnt] == [False] * 7 + [True] * 3
+
+
+def test_the_layouts_and_devices_remembered_are_bounded() -> None:
+    layouts = Layouts(max_layouts=50, max_devices=20)
+    learnt = [layouts.learn([f";a{number:05d}-Avg"], b"%d" % number) for number in range(1000)]
+
+    assert layouts.of_device(b"999") is learnt[999]
+    assert layouts.of_device(b"979") is None
+    assert layouts.learn([";a00950-Avg"], b"x") is learnt[950]
+    assert layouts.learn([";a00949-Avg"], b"x") is not learnt[949]
+
+
+@given(st.builds("".join, st.tuples(
+    st.sampled_from(["0000", "0001", "1999", "2000", "2023", "2024", "2100", "9999"]),
+    st.sampled_from([f"{number:02d}" for number in (0, 1, 2, 9, 12, 13, 99)]),
+    st.sampled_from([f"{number:02d}" for number in (0, 1, 28, 29, 30, 31, 32, 99)]),
+    st.sampled_from([f"{number:02d}" for number in (0, 9, 23, 24, 99)]),
+    st.sampled_from([f"{number:02d}" for number in (0, 30, 59, 60, 99)]),
+    st.sampled_from([f"{number:02d}" for number in (0, 30, 59, 60, 99)]),
+)) | st.from_regex(r"[0-9]{14}", fullmatch=True))
+def test_the_fast_path_takes_the_data_times_the_careful_parser_takes(moment: str) -> None:
+    data = build_packet(qn="20240601085857223", st="22", cn="2051", pw="123456",
+                        mn="010000A8900016F000169DC0", flag=4,
+                        cp=f"DataTime={moment};a21026-Avg=7.5")  # fmt: skip
+    try:
+        careful = parse_carefully(data)
+    except HJ212Error:
+        assert parse_fast(data) is None
+    else:
+        assert parse_packet(data) == careful

@@ -49,9 +49,20 @@ def _powers() -> tuple[tuple[int, ...], ...]:
 _POWERS = _powers()
 
 _WORD_BITS = 64
-_LOW_MASKS = tuple((1 << (_WORD_BITS << step)) - 1 for step in range(11))
-"""Masks of the low 64·2^step bits, made once: the fold of any segment up to 16 KiB (a
-declared length has at most four digits) then allocates no mask."""
+
+
+def _folds(count: int) -> tuple[tuple[int, int], ...]:
+    """The (shift, mask) of each halving that folds 2^count words into one."""
+    return tuple(((_WORD_BITS << step), (1 << (_WORD_BITS << step)) - 1)
+                 for step in reversed(range(count)))  # fmt: skip
+
+
+_FOLDS = tuple(_folds(count) for count in range(12))
+"""Made once for segments up to 16 KiB (a declared length has at most four digits), so
+that folding a packet allocates no mask."""
+_INITIAL = tuple(power[0xFF] for power in _POWERS)
+"""The initial register's share of the index, by the segment's length modulo 8."""
+_LANE_0, _LANE_1, _LANE_2, _LANE_3, _LANE_4, _LANE_5, _LANE_6, _LANE_7 = _POWERS
 
 
 def crc16_hj212(data: bytes) -> int:
@@ -60,11 +71,14 @@ def crc16_hj212(data: bytes) -> int:
     if not length:
         return 0xFFFF
     lanes = _fold_lanes(data)
-    index = _POWERS[(length - 1) % 8][0xFF]
-    for power in _POWERS:  # lane 0 (the last byte's) first
-        index ^= power[lanes & 0xFF]
-        lanes >>= 8
-    return _TABLE[index]
+    # Lane 0 is the last byte's; written out rather than looped, as it runs per packet.
+    return _TABLE[
+        _INITIAL[(length - 1) % 8]
+        ^ _LANE_0[lanes & 0xFF] ^ _LANE_1[(lanes >> 8) & 0xFF]
+        ^ _LANE_2[(lanes >> 16) & 0xFF] ^ _LANE_3[(lanes >> 24) & 0xFF]
+        ^ _LANE_4[(lanes >> 32) & 0xFF] ^ _LANE_5[(lanes >> 40) & 0xFF]
+        ^ _LANE_6[(lanes >> 48) & 0xFF] ^ _LANE_7[lanes >> 56]
+    ]  # fmt: skip
 
 
 def _fold_lanes(data: bytes) -> int:
@@ -76,10 +90,9 @@ def _fold_lanes(data: bytes) -> int:
     """
     value = int.from_bytes(data, "big")
     halvings = ((len(data) - 1) // 8).bit_length()
-    for step in reversed(range(halvings)):
-        half = _WORD_BITS << step
-        mask = _LOW_MASKS[step] if step < len(_LOW_MASKS) else (1 << half) - 1
-        value = (value >> half) ^ (value & mask)
+    folds = _FOLDS[halvings] if halvings < len(_FOLDS) else _folds(halvings)
+    for shift, mask in folds:
+        value = (value >> shift) ^ (value & mask)
     return value
 
 

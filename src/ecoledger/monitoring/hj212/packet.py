@@ -22,6 +22,7 @@ from ecoledger.monitoring.hj212.flags import (
     version_of,
 )
 from ecoledger.monitoring.hj212.header import Header, parse_header
+from ecoledger.monitoring.hj212.records import maker
 
 HEAD = b"##"
 TRAILER = b"\r\n"
@@ -72,6 +73,10 @@ class Packet:
         return self.flag is not None and bool(self.flag & SPLIT_BIT)
 
 
+_make_packet = maker(Packet)
+_NO_QUIRKS: frozenset[Quirk] = frozenset()
+
+
 def parse_packet(data: bytes, *, compat: Compat = STRICT) -> Packet:
     """Parse one complete packet; raise ``HJ212Error`` for anything malformed.
 
@@ -80,7 +85,7 @@ def parse_packet(data: bytes, *, compat: Compat = STRICT) -> Packet:
     fast = parse_fast(data)
     if fast is not None:
         fields, cp = fast
-        return Packet(*fields, cp, data)
+        return _make_packet((*fields, cp, data, _NO_QUIRKS, ()))
     return parse_carefully(data, compat=compat)
 
 
