@@ -7,6 +7,8 @@ import re
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -40,3 +42,7 @@ def test_the_demo_seeds_once_prints_logins_and_air_quality_and_reuses_its_data(t
         40 + opened_by_alerts)
     assert database.execute("select status from intake_complaint where tracking_code = ?",
                             (tracked[1],)).fetchone() == ("answered",)
+    assert database.execute(
+        "select v.status from assessment_schemeversion v join assessment_scheme s"
+        " on v.scheme_id = s.id where s.year = ?",
+        (datetime.now(ZoneInfo("Asia/Shanghai")).year,)).fetchall() == [("adopted",)]

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.urls import reverse
 
+from ecoledger.demo.assessment import seed_assessment
 from ecoledger.demo.live import LiveMonitoring
 from ecoledger.demo.monitoring import seed_monitoring
 from ecoledger.intake.choices import ComplaintStatus
@@ -67,9 +68,10 @@ class Command(BaseCommand):
         city = build_city(rng, password=DEMO_PASSWORD)
         report = seed_history(city, rng, problems=problems)
         monitoring = seed_monitoring(rng, now=clock.now())
+        scheme = seed_assessment(city.supervisors[0])
         self.stdout.write(
             f"Seeded {problems} problems in {time.monotonic() - started:.0f} s: {report}; "
-            f"{monitoring}"
+            f"{monitoring}; assessment scheme {scheme.year} adopted"
         )
 
     def _print_air_quality(self) -> None:
