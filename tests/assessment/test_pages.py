@@ -298,3 +298,15 @@ def test_an_unknown_kind_indicator_or_year_is_not_found(published):
     )]
 
     assert statuses == [404, 404, 404]
+
+
+def test_with_nothing_published_the_ranking_opens_on_the_newest_schemes_preview(city):
+    version = adopted_version(city, [LINEAR_ON_TIME])
+    reader = Client()
+    reader.force_login(city.supervisor)
+
+    response = reader.get(reverse("assessment:ranking"))
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?version={version.pk}&kind=district")
+    assert reader.get(response["Location"]).status_code == 200

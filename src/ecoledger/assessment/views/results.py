@@ -8,11 +8,12 @@ selectors refuse what the reader may not read; the pages only show it.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -60,6 +61,12 @@ def ranking(request: HttpRequest) -> HttpResponse:
     except ActionRefused as error:
         return refused(request, error)
     version = previewed_version(request)
+    if version is None and not years and "year" not in request.GET:
+        # Nothing published yet: open on the newest scheme's live preview, if there is one.
+        versions = page_data.preview_versions(user)
+        if versions:
+            query = urlencode({"version": versions[0].pk, "kind": kind})
+            return redirect(f"{request.path}?{query}")
     table, year, trouble = None, None, ""
     if version is not None:
         year = version.scheme.year
