@@ -224,10 +224,11 @@ def unit_roles_of(problem: Problem, user: User) -> set[UnitRole]:
     return held
 
 
-def _duty_refusal(row: Transition, problem: Problem, user: User) -> str | None:
+def _duty_refusal(row: Transition, user: User,
+                  held_roles: Callable[[], set[UnitRole]]) -> str | None:
     if row.duty is Duty.NONE or user.role not in OFFICERS:
         return None
-    held = unit_roles_of(problem, user)
+    held = held_roles()
     if row.duty is Duty.DUTY_UNIT and not held & DUTY_ROLES:
         return _("Only the lead or a responsible unit may do this; your unit is not one.")
     if row.duty is Duty.ANY_UNIT and not held:
@@ -248,12 +249,32 @@ def check(
     """Decide whether ``user`` may take ``action`` now; the reason when not."""
     if not Problem.objects.allows(user, problem):
         return None, Refusal.SCOPE, _("This problem is outside your scope.")
+    row, refusal, reason = check_table(problem.status, action, user,
+                                       lambda: unit_roles_of(problem, user))
+    if row is None:
+        return None, refusal, reason
+    guard = GUARDS.get(action)
+    reason = guard(problem, user, clock.today()) if guard is not None else None
+    if reason:
+        return None, Refusal.RULE, reason
+    return row, None, ""
+
+
+def check_table(
+    status: str, action: Action, user: User, held_roles: Callable[[], set[UnitRole]]
+) -> tuple[Transition | None, Refusal | None, str]:
+    """The table's answer for a problem in ``status``: role, state and the unit's duty.
+
+    ``held_roles`` gives the unit roles the user's unit holds on the problem;
+    it is asked only when the row needs a duty (the ledger import asks this of
+    problems not stored yet, their units in hand).
+    """
     rows = rows_for(action)
     if not any(user.role in row.roles for row in rows):
         return None, Refusal.ROLE, _("Your role may not %(action)s.") % {
             "action": Action(action).label.lower()
         }
-    row = next((r for r in rows if problem.status in r.sources and user.role in r.roles), None)
+    row = next((r for r in rows if status in r.sources and user.role in r.roles), None)
     if row is None:
         allowed = sorted({str(Status(s).label) for r in rows if user.role in r.roles
                           for s in r.sources})
@@ -262,13 +283,10 @@ def check(
             "%(allowed)s)."
         ) % {
             "action": Action(action).label,
-            "status": Status(problem.status).label,
+            "status": Status(status).label,
             "allowed": ", ".join(allowed),
         }
-    reason = _duty_refusal(row, problem, user)
-    guard = GUARDS.get(action)
-    if reason is None and guard is not None:
-        reason = guard(problem, user, clock.today())
+    reason = _duty_refusal(row, user, held_roles)
     if reason:
         return None, Refusal.RULE, reason
     return row, None, ""
@@ -278,9 +296,14 @@ def ensure_allowed(problem: Problem, action: Action, user: User) -> Transition:
     """The row that allows this, or the refusal as an error (409 for the state, else 403)."""
     row, refusal, reason = check(problem, action, user)
     if row is None:
-        error = StateConflict if refusal is Refusal.STATE else ActionRefused
-        raise error(reason, code=f"refused_{refusal.value}" if refusal else None)
+        raise refusal_error(refusal, reason)
     return row
+
+
+def refusal_error(refusal: Refusal | None, reason: str) -> ActionRefused | StateConflict:
+    """A refusal as the error the services raise: 409 for the state, 403 otherwise."""
+    error = StateConflict if refusal is Refusal.STATE else ActionRefused
+    return error(reason, code=f"refused_{refusal.value}" if refusal else None)
 
 
 def authorize(
@@ -288,14 +311,19 @@ def authorize(
 ) -> Transition:
     """The row that allows this with these inputs, or a refusal that changes nothing."""
     row = ensure_allowed(problem, action, user)
+    check_inputs(row, inputs)
+    return row
+
+
+def check_inputs(row: Transition, inputs: Mapping[str, Any]) -> None:
+    """Refuse, naming each, the inputs the row requires and did not get."""
     missing = {
-        name: _("This is required to %(action)s.") % {"action": Action(action).label.lower()}
+        name: _("This is required to %(action)s.") % {"action": Action(row.action).label.lower()}
         for name in row.requires
         if inputs.get(name) in (None, "", [], {})
     }
     if missing:
         raise InvalidInput(_("Some required inputs are missing."), fields=missing)
-    return row
 
 
 def available_actions(problem: Problem, user: User) -> list[Action]:

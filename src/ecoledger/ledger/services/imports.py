@@ -74,7 +74,7 @@ from ecoledger.ledger.schedule import schedule_due_on
 from ecoledger.ledger.services.acceptance import check_method
 from ecoledger.ledger.services.assignment import check_deadline
 from ecoledger.ledger.services.followups import plan_followups
-from ecoledger.ledger.services.rectification import MeasureInput
+from ecoledger.ledger.services.rectification import MeasureInput, measure_errors
 from ecoledger.ledger.services.registration import (
     check_code_shape,
     checked_facts,
@@ -89,7 +89,7 @@ from ecoledger.ledger.services.units import (
 )
 from ecoledger.ledger.signals import problem_closed
 from ecoledger.lib import clock
-from ecoledger.lib.errors import ActionRefused, DomainError, InvalidInput, StateConflict
+from ecoledger.lib.errors import ActionRefused, DomainError, InvalidInput
 from ecoledger.lib.imagehash import hash_file
 from ecoledger.lib.uploads import inspect_upload
 from ecoledger.org.choices import Role
@@ -226,59 +226,17 @@ def _authorize(problem: Problem, units: list[tuple[str, Unit]], action: Action, 
                inputs: Mapping[str, Any], *, visible: bool) -> workflow.Transition:
     """``workflow.authorize`` for a problem not stored yet, its units in hand.
 
-    The same table, checks, order and messages; a guard (which reads stored
-    rows) is asked after the batch is stored (``_Batch.write``).
+    The same table check and messages; a guard (which reads stored rows) is
+    asked after the batch is stored (``_Batch.write``).
     """
     if not visible:
         raise ActionRefused(_("This problem is outside your scope."), code="refused_scope")
-    rows = workflow.rows_for(action)
-    if not any(user.role in row.roles for row in rows):
-        raise ActionRefused(_("Your role may not %(action)s.") % {
-            "action": Action(action).label.lower()}, code="refused_role")
-    row = next((r for r in rows if problem.status in r.sources and user.role in r.roles), None)
+    row, refusal, reason = workflow.check_table(problem.status, action, user,
+                                                lambda: _held(units, user))
     if row is None:
-        allowed = sorted({str(Status(s).label) for r in rows if user.role in r.roles
-                          for s in r.sources})
-        raise StateConflict(_(
-            "'%(action)s' is not possible while the problem is '%(status)s' (possible when: "
-            "%(allowed)s)."
-        ) % {"action": Action(action).label, "status": Status(problem.status).label,
-             "allowed": ", ".join(allowed)}, code="refused_state")
-    if row.duty is not workflow.Duty.NONE and user.role in workflow.OFFICERS:
-        held = _held(units, user)
-        if row.duty is workflow.Duty.DUTY_UNIT and not held & DUTY_ROLES:
-            raise ActionRefused(
-                _("Only the lead or a responsible unit may do this; your unit is not one."),
-                code="refused_rule")
-        if row.duty is workflow.Duty.ANY_UNIT and not held:
-            raise ActionRefused(_("Your unit is not among this problem's units."),
-                                code="refused_rule")
-    missing = {
-        name: _("This is required to %(action)s.") % {"action": Action(action).label.lower()}
-        for name in row.requires
-        if inputs.get(name) in (None, "", [], {})
-    }
-    if missing:
-        raise InvalidInput(_("Some required inputs are missing."), fields=missing)
+        raise workflow.refusal_error(refusal, reason)
+    workflow.check_inputs(row, inputs)
     return row
-
-
-def _check_measures(measures: Sequence[MeasureInput], deadline: date | None) -> None:
-    """``write_measures``' checks of a new plan's measures."""
-    errors: dict[str, str] = {}
-    for index, item in enumerate(measures):
-        if not item.description.strip():
-            errors[f"measures.{index}.description"] = _("Describe the measure.")
-        if not item.owner.strip():
-            errors[f"measures.{index}.owner"] = _("Name who carries it out.")
-        if deadline is not None and item.due_on > deadline:
-            errors[f"measures.{index}.due_on"] = _(
-                "Due on %(due)s, after the problem's deadline %(deadline)s."
-            ) % {"due": item.due_on, "deadline": deadline}
-        if item.id is not None:
-            errors[f"measures.{index}.id"] = _("No such measure in this plan.")
-    if errors:
-        raise InvalidInput(_("The plan is not valid."), fields=errors)
 
 
 class _Laid:
@@ -393,7 +351,7 @@ class _Laid:
         item, problem, user = self.item, self.problem, self.user
         goal = item.goal.strip()
         row = self.authorize(Action.EDIT_PLAN, {"goal": goal})
-        _check_measures(item.measures, problem.deadline)
+        measure_errors(item.measures, problem.deadline, existing=())
         self.plan = RectificationPlan(problem=problem, goal=goal, summary="", updated_by=user,
                                       updated_at=now)
         self.measures = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
@@ -57,13 +57,12 @@ def schedule_fields(problem: Problem, plan: RectificationPlan | None) -> dict[st
     }
 
 
-def write_measures(
-    plan: RectificationPlan, measures: Sequence[MeasureInput], actor: User,
-    deadline: date | None,
+def measure_errors(
+    measures: Sequence[MeasureInput], deadline: date | None, *, existing: Collection[int]
 ) -> None:
-    """Replace the plan's measures by the given list, keeping done marks of kept ones."""
+    """Refuse a plan's measures that lack a description or owner, fall due after the
+    deadline, or name a measure the plan (``existing``) does not have."""
     errors: dict[str, str] = {}
-    existing = {measure.pk: measure for measure in plan.measures.all()}
     for index, item in enumerate(measures):
         if not item.description.strip():
             errors[f"measures.{index}.description"] = _("Describe the measure.")
@@ -77,6 +76,15 @@ def write_measures(
             errors[f"measures.{index}.id"] = _("No such measure in this plan.")
     if errors:
         raise InvalidInput(_("The plan is not valid."), fields=errors)
+
+
+def write_measures(
+    plan: RectificationPlan, measures: Sequence[MeasureInput], actor: User,
+    deadline: date | None,
+) -> None:
+    """Replace the plan's measures by the given list, keeping done marks of kept ones."""
+    existing = {measure.pk: measure for measure in plan.measures.all()}
+    measure_errors(measures, deadline, existing=existing)
     kept = {item.id for item in measures if item.id is not None}
     plan.measures.exclude(pk__in=kept).delete()
     now = clock.now()
