@@ -52,7 +52,26 @@ class MapMarkers:
         return {label.split(" · ")[0] for label in self.labels}
 
 
+# The map is settled when no zoom or cluster animation runs and the markers drawn have
+# stayed the same for half a second: while the map zooms to the districts' outline, the
+# clusters leaving and the ones arriving are both in the page.
+_MAP_SETTLED = """() => {
+  const map = document.querySelector('#dash-map');
+  const moving = map.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim');
+  const drawn = [...map.querySelectorAll('.leaflet-marker-icon')]
+    .map(e => e.className + '|' + e.textContent).sort().join(',');
+  const now = Date.now();
+  if (moving || window.__mapDrawn !== drawn) {
+    window.__mapDrawn = drawn;
+    window.__mapSince = now;
+    return false;
+  }
+  return now - window.__mapSince >= 500;
+}"""
+
+
 def map_markers(page: Page) -> MapMarkers:
+    page.wait_for_function(_MAP_SETTLED, polling=100)
     labels = page.locator("#dash-map .leaflet-marker-icon.mk:not(.mk-closed)").evaluate_all(
         "els => els.map(e => e.getAttribute('title'))")
     counts = page.locator("#dash-map .marker-cluster").evaluate_all(
