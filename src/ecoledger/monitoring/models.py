@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ecoledger.lib.indexes import ArrivalOrderIndex
 from ecoledger.monitoring.choices import (
     AlertKind,
     AlertStatus,
@@ -162,7 +163,7 @@ class Reading(models.Model):
                 name="reading_once",
             ),
         ]
-        indexes = [models.Index(fields=["received_at"], name="reading_received_at")]
+        indexes = [ArrivalOrderIndex(fields=["received_at"], name="reading_received_at")]
 
     def __str__(self) -> str:
         return f"{self.point_id}/{self.parameter_id} {self.observed_at:%Y-%m-%d %H:%M} {self.value}"

@@ -67,6 +67,8 @@ _MOVE_LATEST = (
     f"FROM ecoledger_reading_batch ORDER BY {_KEY}, observed_at DESC, position "
     f"{_LATEST_CONFLICT}"
 )
+_SORT_IN_MEMORY = "SET LOCAL work_mem = '64MB'"
+"""A batch's two sorts (arrival order, newest per series) stay off disk."""
 _COPY_QUARANTINE = f"COPY monitoring_quarantine ({_QUARANTINE_COLUMNS}) FROM STDIN"
 
 _OBSERVED_AT = itemgetter(3)
@@ -165,6 +167,7 @@ def _copy_postgres(
     inserted = 0
     if readings:
         cursor.execute(_BATCH_TABLE)  # made once per session, again if a failed batch undid it
+        cursor.execute(_SORT_IN_MEMORY)
         with cursor.cursor.copy(_COPY_BATCH) as copy:
             for row in readings:
                 copy.write_row(row)
