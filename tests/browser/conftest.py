@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
@@ -67,6 +67,10 @@ def browser() -> Iterator[Browser]:
         yield chromium
         chromium.close()
     finally:
+        # While that loop runs, Django keeps this thread's connections apart from those
+        # it had before (asgiref's storage follows the running loop): close them while
+        # they are still reachable, or the test database cannot be dropped at the end.
+        connections.close_all()
         playwright.stop()
         if before is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
