@@ -15,7 +15,7 @@ from ecoledger.monitoring.models import Quarantine, Reading
 from ecoledger.monitoring.receiver.server import Receiver, ReceiverSettings
 from tests.factories import make_city
 from tests.monitoring.factories import EXAMPLE_MN, EXAMPLES, make_point
-from tests.processes import free_port, process_env, wait_for
+from tests.processes import free_port, free_port_pair, process_env, wait_for
 
 pytestmark = pytest.mark.slow
 REALTIME, ANSWER, HOURLY, SPLIT_PART = EXAMPLES[1], EXAMPLES[2], EXAMPLES[3], EXAMPLES[4]
@@ -221,9 +221,7 @@ def test_answers_to_one_device_keep_the_order_of_its_packets(point):
 
 
 def test_several_worker_processes_share_the_port_and_stop_together(point, tmp_path):
-    port, metrics = free_port(), free_port()
-    while metrics + 1 == port:
-        metrics = free_port()
+    port, metrics = free_port(), free_port_pair()
     server = subprocess.Popen(
         [sys.executable, "-m", "ecoledger.cli", "hj212", "serve", "--host", "127.0.0.1",
          "--port", str(port), "--metrics-port", str(metrics), "--workers", "2"],
