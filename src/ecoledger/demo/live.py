@@ -1,20 +1,33 @@
 """The demo's live monitoring: receiver, simulated devices and worker as child processes.
 
 Each is the same ``ecoledger`` command an operator would run; their output goes
-to log files in the data directory; they stop when the demo stops.
+to log files in the data directory; they stop when the demo stops. The devices
+and the worker start once the receiver listens, so the first readings arrive at
+once and the simulator's log does not open with failed connections; a receiver
+that cannot start stops the demo with the reason, rather than leaving a map
+that never moves.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from types import TracebackType
 
 RECEIVER_PORT = 9212
 METRICS_PORT = 9213
+RECEIVER_START_SECONDS = 60.0
+
+
+class LiveMonitoringError(RuntimeError):
+    """The live monitoring could not start; the message says why and where to look."""
 
 
 class LiveMonitoring:
@@ -35,14 +48,48 @@ class LiveMonitoring:
 
     def __enter__(self) -> LiveMonitoring:
         self.logs.mkdir(parents=True, exist_ok=True)
-        for name, arguments in self.commands().items():
-            log = (self.logs / f"{name}.log").open("ab")
-            self.processes.append(subprocess.Popen(
+        for port in (self.port, self.metrics_port):
+            _check_free(port)
+        commands = self.commands()
+        receiver = self._start("receiver", commands.pop("receiver"))
+        try:
+            self._wait_until_listening(receiver)
+        except LiveMonitoringError:
+            self.__exit__(None, None, None)
+            raise
+        for name, arguments in commands.items():
+            self._start(name, arguments)
+        return self
+
+    def _start(self, name: str, arguments: list[str]) -> subprocess.Popen[bytes]:
+        with (self.logs / f"{name}.log").open("ab") as log:
+            process = subprocess.Popen(
                 [sys.executable, "-m", "ecoledger.cli", *arguments],
                 stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ),
-            ))
-            log.close()
-        return self
+            )
+        self.processes.append(process)
+        return process
+
+    def _wait_until_listening(self, receiver: subprocess.Popen[bytes]) -> None:
+        """Wait for the metrics endpoint, which the receiver opens after its device port."""
+        log = self.logs / "receiver.log"
+        deadline = time.monotonic() + RECEIVER_START_SECONDS
+        while time.monotonic() < deadline:
+            if receiver.poll() is not None:
+                raise LiveMonitoringError(
+                    f"The HJ 212 receiver stopped while starting (exit code "
+                    f"{receiver.returncode}); see {log}"
+                )
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=2
+                ):
+                    return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        raise LiveMonitoringError(
+            f"The HJ 212 receiver did not listen within {RECEIVER_START_SECONDS:.0f} s; see {log}"
+        )
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
@@ -54,3 +101,13 @@ class LiveMonitoring:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def _check_free(port: int) -> None:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise LiveMonitoringError(
+                f"Port {port} on 127.0.0.1 is in use (another demo or receiver?)"
+            ) from None

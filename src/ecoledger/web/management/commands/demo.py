@@ -9,11 +9,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
 from ecoledger.demo.assessment import seed_assessment
-from ecoledger.demo.live import LiveMonitoring
+from ecoledger.demo.live import LiveMonitoring, LiveMonitoringError
 from ecoledger.demo.monitoring import seed_monitoring
 from ecoledger.intake.choices import ComplaintStatus
 from ecoledger.intake.models import Complaint
@@ -51,13 +51,16 @@ class Command(BaseCommand):
         if options["no_live"]:
             call_command("serve", host=options["host"], port=options["port"])
             return
-        with LiveMonitoring(settings.DATA_DIR) as live:
-            self.stdout.write(
-                f"Live monitoring: HJ 212 receiver on 127.0.0.1:{live.port} (metrics "
-                f"http://127.0.0.1:{live.metrics_port}/metrics), simulated devices, worker; "
-                f"logs in {live.logs}"
-            )
-            call_command("serve", host=options["host"], port=options["port"])
+        try:
+            with LiveMonitoring(settings.DATA_DIR) as live:
+                self.stdout.write(
+                    f"Live monitoring: HJ 212 receiver on 127.0.0.1:{live.port} (metrics "
+                    f"http://127.0.0.1:{live.metrics_port}/metrics), simulated devices, "
+                    f"worker; logs in {live.logs}"
+                )
+                call_command("serve", host=options["host"], port=options["port"])
+        except LiveMonitoringError as error:
+            raise CommandError(f"{error}. Without live monitoring: --no-live") from None
 
     def _seed(self, problems: int) -> None:
         from ecoledger.demo.city import build_city, seed_history
