@@ -51,14 +51,13 @@ class LiveMonitoring:
         for port in (self.port, self.metrics_port):
             _check_free(port)
         commands = self.commands()
-        receiver = self._start("receiver", commands.pop("receiver"))
         try:
-            self._wait_until_listening(receiver)
-        except LiveMonitoringError:
+            self._wait_until_listening(self._start("receiver", commands.pop("receiver")))
+            for name, arguments in commands.items():
+                self._start(name, arguments)
+        except BaseException:
             self.__exit__(None, None, None)
             raise
-        for name, arguments in commands.items():
-            self._start(name, arguments)
         return self
 
     def _start(self, name: str, arguments: list[str]) -> subprocess.Popen[bytes]:
