@@ -57,10 +57,6 @@ class UnitRecord(models.Model):
     def unit_id(self) -> int:
         return self.district_id or self.department_id  # type: ignore[return-value]
 
-    @property
-    def unit_key(self) -> tuple[str, int]:
-        return (self.kind, self.unit_id)
-
 
 def unit_fields(unit: Region | Department) -> dict[str, object]:
     """The ``kind``/``district``/``department`` values of a record about ``unit``."""
