@@ -4,6 +4,7 @@ leaders, a district's for its officers, nothing for anyone else."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,18 @@ def test_a_supervisor_asks_for_a_briefing_and_the_worker_makes_it(city):
     report = Report.objects.get()
     assert (report.scope_key, report.generated_by) == (f"region:{city.districts[1].code}",
                                                          city.supervisor)
+
+
+def test_the_form_offers_today_in_the_date_fields_own_format_in_chinese_too(city):
+    client = Client()
+    client.force_login(city.supervisor)
+    client.cookies["django_language"] = "zh-hans"
+    with clock.frozen_at(NOW):
+        page = client.get(reverse("reports:briefing-list")).content.decode()
+        today = clock.today()
+
+    day = re.search(r'<input type="date" name="day" value="([^"]*)"', page)
+    assert day and day[1] == f"{today:%Y-%m-%d}"
 
 
 def test_a_period_not_yet_begun_is_refused_on_the_form(city):

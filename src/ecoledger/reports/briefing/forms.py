@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoledger.lib import clock
 from ecoledger.org.models import Region
 from ecoledger.reports.models import ReportKind
+from ecoledger.web.forms.fields import DateInput
 
 
 class BriefingForm(forms.Form):
@@ -20,7 +21,7 @@ class BriefingForm(forms.Form):
     )
     day = forms.DateField(
         label=_("For the week or month of"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Any day of the week (Monday to Sunday) or month to report on."),
     )
     district = forms.ModelChoiceField(
