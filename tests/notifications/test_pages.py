@@ -7,8 +7,11 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import pgettext
 
 from ecoledger.notifications import services
+from ecoledger.notifications.choices import Kind
 from ecoledger.notifications.models import Notification, UserPreference
 from ecoledger.org.choices import Role
 from tests.factories import make_user
@@ -119,3 +122,24 @@ def test_anonymous_visitors_are_sent_to_the_login(city):
     response = Client().get(reverse("notifications:list"))
 
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("kind", [choice.value for choice in Kind])
+def test_every_kind_the_platform_sends_is_shown_by_its_chinese_name(city, kind):
+    services.notify([city.supervisor], kind=kind, subject="Subject", body="", link="/my-work/")
+    client = _client(city.supervisor)
+    client.cookies["django_language"] = "zh-hans"
+
+    page = client.get(reverse("notifications:list")).content.decode()
+
+    with translation.override("zh-hans"):
+        label, unread, open_it = (str(Kind(kind).label), pgettext("unread notification", "New"),
+                                  pgettext("go to what a notification is about", "Open"))
+    assert f'<p class="muted">{label} · ' in page and kind not in page
+    assert (unread, open_it) == ("未读", "查看")
+    assert f'<span class="badge">{unread}</span>' in page and f">{open_it}</button>" in page
+
+
+def test_the_kinds_other_apps_send_are_named():
+    assert {"intake.complaint_received", "intake.complaint_merged",
+            "ledger.problem_rebounded"} <= set(Kind.values)

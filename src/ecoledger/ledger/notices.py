@@ -13,13 +13,12 @@ from django.utils.translation import gettext as _
 from ecoledger.ledger.choices import DUTY_ROLES
 from ecoledger.ledger.models import Problem
 
-REBOUND_KIND = "ledger.problem_rebounded"
-
 
 def tell_units_of_rebound(problem: Problem, reason: str) -> None:
     """Notify the lead and responsible units: the problem is theirs again, by a new deadline."""
     if not apps.is_installed("ecoledger.notifications"):
         return
+    from ecoledger.notifications.choices import Kind
     from ecoledger.notifications.services import notify_units
 
     duty = problem.units.filter(role__in=sorted(DUTY_ROLES)).select_related(
@@ -27,7 +26,7 @@ def tell_units_of_rebound(problem: Problem, reason: str) -> None:
     units = [unit.unit for unit in duty]
     notify_units(
         units,
-        kind=REBOUND_KIND,
+        kind=Kind.PROBLEM_REBOUNDED,
         subject=_("Rebound: %(code)s %(title)s") % {
             "code": problem.code, "title": problem.title[:150]},
         body=_("%(reason)s\nThe problem is back in rectification; the new deadline is "

@@ -25,7 +25,8 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Kind(models.TextChoices):
-    """Kinds the platform sends; other apps may use their own (``app.event`` slugs)."""
+    """Kinds the platform sends. Those of other apps are ``app.event`` slugs, named here so that
+    every notification shows a label, never a slug."""
 
     DEADLINE_WARNING = "deadline_warning", _("Deadline approaching")
     DEADLINE_OVERDUE = "deadline_overdue", _("Deadline passed")
@@ -33,3 +34,6 @@ class Kind(models.TextChoices):
     FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
     DAILY_DIGEST = "daily_digest", _("Daily digest")
     MESSAGE = "message", _("Message")
+    COMPLAINT_RECEIVED = "intake.complaint_received", _("New public complaint")
+    COMPLAINT_MERGED = "intake.complaint_merged", _("Complaint joined a problem")
+    PROBLEM_REBOUNDED = "ledger.problem_rebounded", _("Problem rebounded")
