@@ -137,6 +137,11 @@ class Watch:
     """What went wrong on the pages while the test used them."""
 
     problems: list[str] = field(default_factory=list)
+    expected: list[str] = field(default_factory=list)
+
+    def expect_console_error(self, text: str) -> None:
+        """One console error containing ``text`` is what the test provokes (a refusal)."""
+        self.expected.append(text)
 
     def attach(self, page: Page) -> None:
         page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
@@ -145,7 +150,12 @@ class Watch:
         page.on("requestfailed", self._failed)
 
     def _console(self, page: Page, message: ConsoleMessage) -> None:
-        if message.type == "error":
+        if message.type != "error":
+            return
+        provoked = next((text for text in self.expected if text in message.text), None)
+        if provoked is not None:
+            self.expected.remove(provoked)
+        else:
             self.problems.append(f"console error on {page.url}: {message.text}")
 
     def _response(self, response: Response) -> None:
@@ -203,6 +213,7 @@ def browse(browser: Browser, live_server: Any) -> Iterator[Browse]:
         return page
 
     open_page.contexts = contexts  # type: ignore[attr-defined]  # read when a test fails
+    open_page.expect_console_error = watch.expect_console_error  # type: ignore[attr-defined]
     yield open_page
     for context in contexts:
         context.close()

@@ -102,10 +102,16 @@ def _plan_and_start(page: Page, code: str) -> None:
     assert status_of(page) == "Rectifying"
 
 
-def _upload(page: Page, code: str, shoot: Shoot) -> None:
+def _upload(page: Page, code: str, shoot: Shoot, browse: Browse) -> None:
     open_action(page, "add_evidence")
     form = page.locator("#action-add_evidence form")
     form.locator("select[name$=stage]").select_option("after")
+    form.locator("input[type=file]").set_input_files([
+        _file("not-a-photo.jpg", "image/jpeg", b"plain text, not a JPEG")])
+    browse.expect_console_error("status of 400")  # type: ignore[attr-defined]
+    form.get_by_role("button", name="Upload").click()
+    expect(form.locator(".upload-list p.error")).to_have_text(
+        "No file was uploaded; see the reasons above.")
     form.locator("input[type=file]").set_input_files([
         _file("after-1.jpg", "image/jpeg", jpeg_bytes(seed=2)),
         _file("after-2.png", "image/png", _png()),
@@ -119,6 +125,8 @@ def _upload(page: Page, code: str, shoot: Shoot) -> None:
         ("after-1.jpg", 100, True), ("after-2.png", 100, True),
         ("acceptance-report.pdf", 100, True)]
     assert all(str(u["state"]).startswith("✔ Uploaded · SHA-256 ") for u in uploads)
+    for name in ("after-1.jpg", "after-2.png", "acceptance-report.pdf"):
+        expect(page.locator(".messages")).to_contain_text(f"1 file added: {name}")
     expect(page.locator(".gallery img")).to_have_count(3)  # the PDF is a download link
     expect(page.locator(".gallery a[download='acceptance-report.pdf']")).to_be_visible()
     shoot(page, "2-evidence")
@@ -151,7 +159,7 @@ def test_a_problem_goes_from_registration_to_closure_through_the_pages(
     _verify(browse(users["supervisor"]), code)
     officer = browse(users["region_officer"])
     _plan_and_start(officer, code)
-    _upload(officer, code, shoot)
+    _upload(officer, code, shoot, browse)
     _submit(officer)
     reviewer = browse(users["second_supervisor"])
     _accept(reviewer, code)

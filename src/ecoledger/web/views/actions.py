@@ -119,8 +119,10 @@ def _evidence(problem: Problem, user: User, form: f.EvidenceForm) -> Outcome:
     with transaction.atomic():
         added = _add_files(problem, user, form)
     count = len(added)
-    return Outcome(ngettext("%(count)d file added.", "%(count)d files added.", count)
-                   % {"count": count}, _evidence_data(added))
+    return Outcome(ngettext("%(count)d file added: %(names)s", "%(count)d files added: %(names)s",
+                            count)
+                   % {"count": count, "names": ", ".join(item.original_name for item in added)},
+                   _evidence_data(added))
 
 
 def _submit(problem: Problem, user: User, form: f.SubmitForm) -> Outcome:

@@ -167,9 +167,10 @@ def problem_action(request: HttpRequest, code: str, action: str) -> HttpResponse
         except (ActionRefused, StateConflict) as error:
             return _refused(request, problem, error)
         else:
+            # Also on the JSON path: the uploader goes on to the problem page, which shows it.
+            messages.success(request, outcome.message)
             if wants_json(request):
                 return JsonResponse({"message": outcome.message, **outcome.data}, status=201)
-            messages.success(request, outcome.message)
             return redirect("web:problem-detail", code=problem.code)
     if wants_json(request):
         return error_json(_("Please correct the marked fields."), fields=form.error_map())

@@ -327,12 +327,13 @@
       button.disabled = true;
       var fields = {};
       new FormData(form).forEach(function (value, key) { if (key !== input.name) fields[key] = value; });
-      uploadAll(form, Array.prototype.slice.call(input.files), form.action, fields, input.name)
+      var files = Array.prototype.slice.call(input.files);
+      uploadAll(form, files, form.action, fields, input.name)
         .then(function (failures) {
           if (!failures) { window.location.assign(form.dataset.doneUrl); return; }
           button.disabled = false;
           input.value = "";
-          var note = make("p", "error", form.dataset.msgRetry);
+          var note = make("p", "error", failures < files.length ? form.dataset.msgRetry : form.dataset.msgNone);
           note.setAttribute("role", "alert");
           form.querySelector(".upload-list").appendChild(note);
         });
