@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -162,6 +162,14 @@ def test_counts_beyond_the_cap_say_so(city, settings):
     body = client.get(reverse("problem-list")).json()
 
     assert (body["count"], body["count_is_exact"]) == (3, True)
+
+
+def test_the_exports_file_name_carries_the_citys_local_time_as_the_excel_export_does(city):
+    client = _token_client(city.supervisor)
+    with clock.frozen_at(datetime(2026, 12, 7, 14, 40, tzinfo=UTC)):
+        response = client.get(reverse("problem-export"))
+
+    assert response["Content-Disposition"] == 'attachment; filename="ledger-20261207-2240.csv"'
 
 
 def test_export_holds_exactly_the_filtered_set(city):

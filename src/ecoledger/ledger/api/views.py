@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -263,7 +264,7 @@ class ProblemViewSet(
         """Exactly the filtered list the user may see, as CSV (UTF-8 with BOM for Excel)."""
         queryset = self.filter_queryset(self.get_queryset())
         response = StreamingHttpResponse(_csv_rows(queryset), content_type="text/csv")
-        stamp = clock.now().strftime("%Y%m%d-%H%M")
+        stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="ledger-{stamp}.csv"'
         return response
 
