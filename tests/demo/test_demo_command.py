@@ -40,6 +40,13 @@ def test_the_demo_seeds_once_prints_logins_and_air_quality_and_reuses_its_data(t
     assert opened_by_alerts >= 1
     assert database.execute("select count(*) from ledger_problem").fetchone()[0] == (
         40 + opened_by_alerts)
+    doubled_names = database.execute(
+        "select p.name from monitoring_monitoringpoint p, org_enterprise e"
+        " where p.name like '%' || e.name || e.name || '%'").fetchall()
+    doubled_titles = database.execute(
+        "select p.title from ledger_problem p, org_enterprise e"
+        " where p.title like '%' || e.name || '%' || e.name || '%'").fetchall()
+    assert (doubled_names, doubled_titles) == ([], [])
     assert database.execute("select status from intake_complaint where tracking_code = ?",
                             (tracked[1],)).fetchone() == ("answered",)
     assert database.execute(

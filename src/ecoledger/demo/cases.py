@@ -116,7 +116,8 @@ class Caster:
         else:
             place = f"{town.name}{village}村"
             address = f"{district.name}{place}"
-        words = {"place": place, "outlet": source.name if source else place,
+        outlet = source.name.removeprefix(enterprise.name) if source and enterprise else None
+        words = {"place": place, "outlet": outlet or (source.name if source else place),
                  "n": rng.randrange(200, 5000, 50), "m": rng.randint(2, 9)}
         title, detail = rng.choice(spec.stories)
         description = (voices.complaint_text(spec.code, rng, place=place)

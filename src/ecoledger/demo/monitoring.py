@@ -69,7 +69,7 @@ def register_points(rng: random.Random) -> list[MonitoringPoint]:
     for kind, source_kind, count in ((PointKind.STACK, SourceKind.STACK, STACKS),
                                      (PointKind.WASTEWATER, SourceKind.WASTEWATER_OUTLET, OUTLETS)):
         for n, source in enumerate(sources.filter(kind=source_kind).order_by("code")[:count]):
-            points.append(_point(kind, n, f"{source.enterprise.name}{source.name}",
+            points.append(_point(kind, n, source.name,  # the enterprise's name and the outlet's
                                  source.region, source.latitude, source.longitude, source))
     MonitoringPoint.objects.bulk_create(points)
     return list(MonitoringPoint.objects.order_by("pk"))
