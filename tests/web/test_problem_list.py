@@ -82,6 +82,29 @@ def test_a_regional_user_is_offered_only_the_regions_they_may_filter_by(city, le
     assert "Select a valid choice" in outside.content.decode()
 
 
+def test_an_inspector_filters_by_the_districts_of_the_problems_sent_to_them(city, ledger, people,
+                                                                            login):
+    """The dashboard counts an inspector's checks elsewhere per district and links each row here."""
+    inspector = people["inspector"]
+    far = make_problem(city, status=Status.CLOSED, domain="water", region=city.towns[1][1])
+    assert far.followups.exists()  # water is risky: every closing is checked
+    far.followups.update(inspector=inspector)
+    client = login(inspector)
+    district = city.districts[1]
+
+    home = client.get(reverse("web:home")).content.decode()
+    listed = client.get(reverse("web:problem-list"), {"region": district.pk}).content.decode()
+    api = client.get(reverse("problem-list"), {"region": district.pk}).json()
+
+    assert f'href="{reverse("web:problem-list")}?region={district.pk}"' in home
+    assert "Select a valid choice" not in listed
+    assert codes(listed) == [row["code"] for row in api["results"]] == [far.code]
+    select = re.search(r'<select name="region".*?</select>', listed, re.S).group(0)
+    offered = set(map(int, re.findall(r'<option value="(\d+)"', select)))
+    assert offered == {city.districts[0].pk, *(town.pk for town in city.towns[0]),
+                       district.pk, city.towns[1][1].pk}
+
+
 def test_columns_sort_both_ways_and_say_how(city, ledger, people, login):
     client = login(people["supervisor"])
     url = reverse("web:problem-list")

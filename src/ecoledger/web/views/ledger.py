@@ -21,7 +21,7 @@ from ecoledger.ledger.models import Problem
 from ecoledger.lib import clock
 from ecoledger.lib.pagination import CappedPaginator
 from ecoledger.org.models import Region
-from ecoledger.web.forms import DateInput, regions_for
+from ecoledger.web.forms import DateInput, filter_regions_for
 from ecoledger.web.views.common import is_htmx, scoped_problems
 
 PAGE_SIZE = 25
@@ -39,8 +39,9 @@ LABELS = {
 class LedgerFilter(ProblemFilter):
     """The API's filters (the export applies the same ones), with the page's widgets.
 
-    The region select offers only the regions the user may filter by; a region
-    outside them is an invalid choice, never a way round the scope.
+    The region select offers only the regions the user may filter by (their own, and
+    those of any problem they see); a region outside them is an invalid choice, never a
+    way round the scope.
     """
 
     def __init__(self, data: QueryDict, queryset: QuerySet[Problem], *, user: Any) -> None:
@@ -56,7 +57,7 @@ class LedgerFilter(ProblemFilter):
         for name in ("region", "department", "light"):
             fields[name].empty_label = _("All")
         fields["light"].choices = TrafficLight.choices  # rebuilt with the empty label above
-        fields["region"].queryset = regions_for(user)
+        fields["region"].queryset = filter_regions_for(user)
         fields["region"].label_from_instance = _indented
         for name, label in LABELS.items():
             fields[name].label = label
