@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from datetime import timedelta
@@ -21,6 +22,20 @@ pytestmark = pytest.mark.django_db
 def codes(page: str) -> list[str]:
     """Codes of the listed problems, in order."""
     return re.findall(r'<td data-label="Code"><a href="/problems/([^/]+)/">', page)
+
+
+def submitted(page: str) -> list[tuple[str, str]]:
+    """What pressing Filter sends: the filter form's fields as the page shows them."""
+    form = re.search(r'<form id="ledger-filters".*?</form>', page, re.S).group(0)
+    fields = []
+    for tag in re.findall(r"<input [^>]*>", form):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name and ('type="checkbox"' not in tag or " checked" in tag):
+            fields.append((name.group(1), html.unescape(value.group(1)) if value else ""))
+    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        fields.append((name, chosen.group(1) if chosen else ""))
+    return fields
 
 
 @pytest.fixture
@@ -157,6 +172,32 @@ def test_the_export_button_exports_exactly_the_filtered_set(city, ledger, people
     text = b"".join(exported.streaming_content).decode("utf-8-sig")
     rows = [row["code"] for row in csv.DictReader(io.StringIO(text))]
     assert rows == codes(page) == [ledger["water"].code, ledger["late"].code]
+
+
+@pytest.mark.parametrize("dates", ["reported", "closed"])
+def test_a_date_range_shows_in_the_form_and_holds_when_filtering_again(city, ledger, people,
+                                                                        login, dates):
+    """The dashboard's weekly links filter by these ranges: the page must show and keep them."""
+    today = clock.today()
+    with clock.frozen_at(clock.now() - timedelta(days=30)):
+        earlier = make_problem(city, status=Status.CLOSED)
+    params = {"status": "closed", f"{dates}_from": (today - timedelta(days=7)).isoformat(),
+              f"{dates}_to": today.isoformat()}
+    client = login(people["supervisor"])
+
+    page = client.get(reverse("web:problem-list"), params).content.decode()
+    again = client.get(reverse("web:problem-list"), submitted(page)).content.decode()
+    href = re.search(r'href="([^"]+)" data-export>', again).group(1)
+    exported = client.get(html.unescape(href))
+
+    assert codes(page) == codes(again) == [ledger["closed"].code]
+    assert earlier.code in codes(client.get(reverse("web:problem-list"),
+                                            {"status": "closed"}).content.decode())
+    text = b"".join(exported.streaming_content).decode("utf-8-sig")
+    assert [row["code"] for row in csv.DictReader(io.StringIO(text))] == codes(again)
+    for name in (f"{dates}_from", f"{dates}_to"):
+        assert f'<input type="date" name="{name}" value="{params[name]}"' in page
+    assert '<details class="more-filters" open>' in page
 
 
 def test_filter_changes_swap_only_the_results(city, ledger, people, login):

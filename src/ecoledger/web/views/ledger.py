@@ -28,12 +28,16 @@ PAGE_SIZE = 25
 SORTABLE = {"code": _("Code"), "deadline": _("Deadline"), "reported_at": _("Reported")}
 ORDERINGS = {*SORTABLE, "updated_at"}
 DEFAULT_ORDERING = "-reported_at"
+DATE_RANGES = ("deadline_from", "deadline_to", "reported_from", "reported_to", "closed_from",
+               "closed_to")
 LABELS = {
     "q": _("Search"), "region": _("Region (with the regions below it)"),
     "department": _("Department"), "light": _("Traffic light"), "status": _("Status"),
-    "domain": _("Domain"), "origin": _("Origin"), "deadline_from": _("From"),
-    "deadline_to": _("To"),
+    "domain": _("Domain"), "origin": _("Origin"),
+    **{name: _("From") if name.endswith("_from") else _("To") for name in DATE_RANGES},
 }
+# Under "More filters", which opens when any of them is set: a filter never applies unseen.
+MORE_FILTERS = ("status", "domain", "origin", *DATE_RANGES)
 
 
 class LedgerFilter(ProblemFilter):
@@ -52,7 +56,7 @@ class LedgerFilter(ProblemFilter):
         # another user of the filter set (the API schema, say) had built the fields first.
         for name in ("status", "domain", "origin"):
             fields[name].widget = forms.CheckboxSelectMultiple(choices=fields[name].choices)
-        for name in ("deadline_from", "deadline_to"):
+        for name in DATE_RANGES:
             fields[name].widget = DateInput()
         for name in ("region", "department", "light"):
             fields[name].empty_label = _("All")
@@ -109,8 +113,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         "export_url": f"{reverse('problem-export')}?{query.urlencode()}",
         "columns": _columns(without_ordering, ordering),
         "ordering": ordering,
-        "more_open": any(request.GET.get(name) for name in (
-            "status", "domain", "origin", "deadline_from", "deadline_to")),
+        "more_open": any(request.GET.get(name) for name in MORE_FILTERS),
         "can_register": request.user.role in workflow.REGISTER_ROLES,
         "nav": "ledger",
     }
