@@ -240,8 +240,9 @@ def test_drill_down_links_carry_the_filters_of_the_figure(world, people, login, 
     assert f"{ledger}?region={district.pk}" in links
     assert _query(regions[district.pk]["properties"]["overdue_url"]) == {
         "region": [str(district.pk)], "overdue": ["true"]}
-    assert _query(flow["ranking"][0]["url"]) == {"region": [str(district.pk)],
-                                                 "status": ["closed"]}
+    assert _query(flow["ranking"][0]["url"]) == {
+        "region": [str(district.pk)], "status": ["closed"],
+        "closed_from": [flow["weeks"][0]["start"]], "closed_to": [clock.today().isoformat()]}
     assert _query(flow["weeks"][-1]["new_url"]) == {
         "reported_from": [monday], "reported_to": [clock.today().isoformat()]}
 
@@ -255,6 +256,22 @@ def test_a_drill_down_lists_exactly_the_problems_counted(world, people, login, c
 
     codes = set(re.findall(r"ZG-\d{4}-\d{6}", listed.content.decode()))
     assert codes == {problems["late"].code}
+
+
+def test_a_districts_on_time_rate_links_to_the_closings_it_counts(world, people, login, city):
+    problems, _ = world
+    with clock.frozen_at(clock.now() - timedelta(weeks=dashboard.WEEKS + 4)):
+        before = make_problem(city, region=city.towns[0][0], status=Status.CLOSED)
+    client = login(people["supervisor"])
+    ranking = client.get(reverse("web:dashboard-flow")).json()["ranking"]
+    row = next(r for r in ranking if r["region"] == city.districts[0].pk)
+
+    listed = client.get(row["url"]).content.decode()
+
+    codes = set(re.findall(r"ZG-\d{4}-\d{6}", listed))
+    assert codes == {problems["closed"].code}
+    assert len(codes) == row["closed"]
+    assert before.code not in listed  # closed before the weeks the rate counts
 
 
 def test_points_are_coloured_by_aqi_or_compliance(world, people, login):

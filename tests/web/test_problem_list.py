@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from datetime import timedelta
@@ -21,6 +22,20 @@ pytestmark = pytest.mark.django_db
 def codes(page: str) -> list[str]:
     """Codes of the listed problems, in order."""
     return re.findall(r'<td data-label="Code"><a href="/problems/([^/]+)/">', page)
+
+
+def submitted(page: str) -> list[tuple[str, str]]:
+    """What pressing Filter sends: the filter form's fields as the page shows them."""
+    form = re.search(r'<form id="ledger-filters".*?</form>', page, re.S).group(0)
+    fields = []
+    for tag in re.findall(r"<input [^>]*>", form):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name and ('type="checkbox"' not in tag or " checked" in tag):
+            fields.append((name.group(1), html.unescape(value.group(1)) if value else ""))
+    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        fields.append((name, chosen.group(1) if chosen else ""))
+    return fields
 
 
 @pytest.fixture
@@ -82,6 +97,29 @@ def test_a_regional_user_is_offered_only_the_regions_they_may_filter_by(city, le
     assert "Select a valid choice" in outside.content.decode()
 
 
+def test_an_inspector_filters_by_the_districts_of_the_problems_sent_to_them(city, ledger, people,
+                                                                            login):
+    """The dashboard counts an inspector's checks elsewhere per district and links each row here."""
+    inspector = people["inspector"]
+    far = make_problem(city, status=Status.CLOSED, domain="water", region=city.towns[1][1])
+    assert far.followups.exists()  # water is risky: every closing is checked
+    far.followups.update(inspector=inspector)
+    client = login(inspector)
+    district = city.districts[1]
+
+    home = client.get(reverse("web:home")).content.decode()
+    listed = client.get(reverse("web:problem-list"), {"region": district.pk}).content.decode()
+    api = client.get(reverse("problem-list"), {"region": district.pk}).json()
+
+    assert f'href="{reverse("web:problem-list")}?region={district.pk}"' in home
+    assert "Select a valid choice" not in listed
+    assert codes(listed) == [row["code"] for row in api["results"]] == [far.code]
+    select = re.search(r'<select name="region".*?</select>', listed, re.S).group(0)
+    offered = set(map(int, re.findall(r'<option value="(\d+)"', select)))
+    assert offered == {city.districts[0].pk, *(town.pk for town in city.towns[0]),
+                       district.pk, city.towns[1][1].pk}
+
+
 def test_columns_sort_both_ways_and_say_how(city, ledger, people, login):
     client = login(people["supervisor"])
     url = reverse("web:problem-list")
@@ -134,6 +172,32 @@ def test_the_export_button_exports_exactly_the_filtered_set(city, ledger, people
     text = b"".join(exported.streaming_content).decode("utf-8-sig")
     rows = [row["code"] for row in csv.DictReader(io.StringIO(text))]
     assert rows == codes(page) == [ledger["water"].code, ledger["late"].code]
+
+
+@pytest.mark.parametrize("dates", ["reported", "closed"])
+def test_a_date_range_shows_in_the_form_and_holds_when_filtering_again(city, ledger, people,
+                                                                        login, dates):
+    """The dashboard's weekly links filter by these ranges: the page must show and keep them."""
+    today = clock.today()
+    with clock.frozen_at(clock.now() - timedelta(days=30)):
+        earlier = make_problem(city, status=Status.CLOSED)
+    params = {"status": "closed", f"{dates}_from": (today - timedelta(days=7)).isoformat(),
+              f"{dates}_to": today.isoformat()}
+    client = login(people["supervisor"])
+
+    page = client.get(reverse("web:problem-list"), params).content.decode()
+    again = client.get(reverse("web:problem-list"), submitted(page)).content.decode()
+    href = re.search(r'href="([^"]+)" data-export>', again).group(1)
+    exported = client.get(html.unescape(href))
+
+    assert codes(page) == codes(again) == [ledger["closed"].code]
+    assert earlier.code in codes(client.get(reverse("web:problem-list"),
+                                            {"status": "closed"}).content.decode())
+    text = b"".join(exported.streaming_content).decode("utf-8-sig")
+    assert [row["code"] for row in csv.DictReader(io.StringIO(text))] == codes(again)
+    for name in (f"{dates}_from", f"{dates}_to"):
+        assert f'<input type="date" name="{name}" value="{params[name]}"' in page
+    assert '<details class="more-filters" open>' in page
 
 
 def test_filter_changes_swap_only_the_results(city, ledger, people, login):

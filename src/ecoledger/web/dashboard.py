@@ -400,6 +400,8 @@ def flow(user: User, today: date) -> dict[str, Any]:
                                      closed_to=min(sunday, today).isoformat()),
         })
     ranking = []
+    # Each rate counts the closings of the weeks shown: its link lists just those.
+    window = {"closed_from": mondays[0].isoformat(), "closed_to": today.isoformat()}
     # A town officer's scope is one town: its row stands where its district's would.
     units = map_regions(user).filter(level=RegionLevel.DISTRICT).order_by("code")
     if user.role in REGIONAL_ROLES and user.region.level == RegionLevel.TOWN:
@@ -410,7 +412,7 @@ def flow(user: User, today: date) -> dict[str, Any]:
             "region": unit.pk, "name": unit.name, "closed": row["closed"],
             "on_time": row["closed_on_time"],
             "rate": round(row["closed_on_time"] / row["closed"], 4) if row["closed"] else None,
-            "url": ledger_url(region=unit.pk, status="closed"),
+            "url": ledger_url(region=unit.pk, status="closed", **window),
         })
     ranking.sort(key=lambda r: (r["rate"] is None, -(r["rate"] or 0), r["name"]))
     return {"from": mondays[0].isoformat(), "to": today.isoformat(), "weeks": weeks,

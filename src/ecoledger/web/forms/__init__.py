@@ -26,7 +26,12 @@ from ecoledger.web.forms.actions import (
     UnitsForm,
     VerifyForm,
 )
-from ecoledger.web.forms.fields import AccessibleForm, DateInput, regions_for
+from ecoledger.web.forms.fields import (
+    AccessibleForm,
+    DateInput,
+    filter_regions_for,
+    regions_for,
+)
 from ecoledger.web.forms.followups import (
     AssignFollowUpForm,
     ConfirmSuspicionForm,
@@ -63,5 +68,6 @@ __all__ = [
     "TicketForm",
     "UnitsForm",
     "VerifyForm",
+    "filter_regions_for",
     "regions_for",
 ]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ecoledger.ledger.models import Problem
 from ecoledger.lib.errors import InvalidInput
-from ecoledger.org.choices import REGIONAL_ROLES
+from ecoledger.org.choices import REGIONAL_ROLES, RegionLevel
 from ecoledger.org.models import Department, Region, RegionQuerySet, User
 
 
@@ -102,6 +103,26 @@ def regions_for(user: User) -> RegionQuerySet:
     if user.role in REGIONAL_ROLES and user.region_id:
         return Region.objects.subtree(user.region)
     return Region.objects.all()
+
+
+def filter_regions_for(user: User) -> RegionQuerySet:
+    """The regions the ledger may be filtered by: those the user may pick, and those of
+    the problems they see.
+
+    An inspector also sees the problems of the follow-ups sent to them, often in other
+    districts; the dashboard counts those per district and links each row to the ledger,
+    so their districts and towns must be choices too. Offering them widens nothing: the
+    list being filtered is already the user's scope.
+    """
+    regions = regions_for(user)
+    if user.role not in REGIONAL_ROLES or not user.region_id \
+            or user.region.level == RegionLevel.CITY:
+        return regions  # every region already
+    visible = Problem.objects.visible_to(user)
+    return Region.objects.filter(
+        Q(path__startswith=user.region.path) | Q(pk__in=visible.values("district_id"))
+        | Q(pk__in=visible.values("region_id"))
+    )
 
 
 class RegionChoiceField(forms.ModelChoiceField):

@@ -21,26 +21,31 @@ from ecoledger.ledger.models import Problem
 from ecoledger.lib import clock
 from ecoledger.lib.pagination import CappedPaginator
 from ecoledger.org.models import Region
-from ecoledger.web.forms import DateInput, regions_for
+from ecoledger.web.forms import DateInput, filter_regions_for
 from ecoledger.web.views.common import is_htmx, scoped_problems
 
 PAGE_SIZE = 25
 SORTABLE = {"code": _("Code"), "deadline": _("Deadline"), "reported_at": _("Reported")}
 ORDERINGS = {*SORTABLE, "updated_at"}
 DEFAULT_ORDERING = "-reported_at"
+DATE_RANGES = ("deadline_from", "deadline_to", "reported_from", "reported_to", "closed_from",
+               "closed_to")
 LABELS = {
     "q": _("Search"), "region": _("Region (with the regions below it)"),
     "department": _("Department"), "light": _("Traffic light"), "status": _("Status"),
-    "domain": _("Domain"), "origin": _("Origin"), "deadline_from": _("From"),
-    "deadline_to": _("To"),
+    "domain": _("Domain"), "origin": _("Origin"),
+    **{name: _("From") if name.endswith("_from") else _("To") for name in DATE_RANGES},
 }
+# Under "More filters", which opens when any of them is set: a filter never applies unseen.
+MORE_FILTERS = ("status", "domain", "origin", *DATE_RANGES)
 
 
 class LedgerFilter(ProblemFilter):
     """The API's filters (the export applies the same ones), with the page's widgets.
 
-    The region select offers only the regions the user may filter by; a region
-    outside them is an invalid choice, never a way round the scope.
+    The region select offers only the regions the user may filter by (their own, and
+    those of any problem they see); a region outside them is an invalid choice, never a
+    way round the scope.
     """
 
     def __init__(self, data: QueryDict, queryset: QuerySet[Problem], *, user: Any) -> None:
@@ -51,12 +56,12 @@ class LedgerFilter(ProblemFilter):
         # another user of the filter set (the API schema, say) had built the fields first.
         for name in ("status", "domain", "origin"):
             fields[name].widget = forms.CheckboxSelectMultiple(choices=fields[name].choices)
-        for name in ("deadline_from", "deadline_to"):
+        for name in DATE_RANGES:
             fields[name].widget = DateInput()
         for name in ("region", "department", "light"):
             fields[name].empty_label = _("All")
         fields["light"].choices = TrafficLight.choices  # rebuilt with the empty label above
-        fields["region"].queryset = regions_for(user)
+        fields["region"].queryset = filter_regions_for(user)
         fields["region"].label_from_instance = _indented
         for name, label in LABELS.items():
             fields[name].label = label
@@ -108,8 +113,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         "export_url": f"{reverse('problem-export')}?{query.urlencode()}",
         "columns": _columns(without_ordering, ordering),
         "ordering": ordering,
-        "more_open": any(request.GET.get(name) for name in (
-            "status", "domain", "origin", "deadline_from", "deadline_to")),
+        "more_open": any(request.GET.get(name) for name in MORE_FILTERS),
         "can_register": request.user.role in workflow.REGISTER_ROLES,
         "nav": "ledger",
     }
