@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from ecoledger.audit.guards import install_guards, remove_guards
 from tests.factories import City, make_city
@@ -19,6 +20,14 @@ def _media_root(settings, tmp_path: Path) -> None:
 def _empty_cache() -> None:
     """Cached figures (navigation counts) must not leak from one test into the next."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """A page asked for in Chinese leaves Chinese active in the thread (the locale middleware
+    activates it and nothing deactivates it); the next test starts from the default again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
