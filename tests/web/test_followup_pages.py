@@ -183,6 +183,19 @@ def test_the_acceptor_sees_integrity_flags_next_to_the_photo_and_in_the_accept_f
     assert "No EXIF at all" not in officer
 
 
+@pytest.mark.parametrize(("done", "flagged"), [(1, True), (2, False)])
+def test_the_acceptor_is_told_of_measures_not_marked_done(city, people, login, done, flagged):
+    problem = make_problem(city, status=Status.PENDING_ACCEPTANCE)
+    Problem.objects.filter(pk=problem.pk).update(measures_total=2, measures_done=done)
+
+    page = login(people["second_supervisor"]).get(
+        reverse("web:problem-detail", args=[problem.code])).content.decode()
+
+    accept_panel = page[page.index('id="action-accept"'):]
+    warned = "Only 1 of the plan's 2 measures are marked done" in accept_panel
+    assert warned is flagged
+
+
 def test_my_work_puts_suspicions_and_unassigned_checks_before_the_supervisor(
         city, people, login):
     suspicion = _suspicion(city)  # no inspector outside district 1: its checks wait
