@@ -76,6 +76,8 @@ def test_the_weekly_briefing_says_what_the_dashboard_says_of_the_week(
         "本周反弹问题": "1", "累计反弹问题": str(shown["tiles"]["Rebounded"]),
     }
     assert (this_week["new"], this_week["closed"]) == (3, 2)
+    overview = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert f"其中整改中{shown['by_status'].get('rectifying', 0)}个，" in overview
     districts = {row[0]: row for row in rows_of(table_after(document, "区县"))}
     assert set(districts) == set(shown["districts"]) == {"玄武区", "秦淮区"}
     for name, row in districts.items():

@@ -173,7 +173,8 @@ def _overview(writer: _Writer) -> None:
         f"{h['closed_on_time']}个，按期办结率{words.share(h['closed_on_time'], h['closed'])}；"
         f"{word}发生问题反弹{h['rebounds']}个。截至{words.long_date(figures['as_of'])}，"
         f"台账共有问题{h['total']}个，在办{h['open']}个，其中待核实交办"
-        f"{figures['by_status']['reported']}个、整改中{h['running']}个（已逾期{h['overdue']}个）、"
+        f"{figures['by_status']['reported']}个、已交办{h['running']}个（其中整改中"
+        f"{figures['by_status'].get('rectifying', 0)}个，已逾期{h['overdue']}个）、"
         f"待验收{h['pending_acceptance']}个；累计发生反弹的问题{h['rebounded']}个。"))
     if writer.no_font:
         _paragraph(writer.document, NO_CHARTS)
