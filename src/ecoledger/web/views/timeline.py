@@ -16,10 +16,12 @@ from ecoledger.ledger.choices import (
     Domain,
     ExtensionStatus,
     FollowUpFinding,
+    LinkKind,
     Origin,
     Severity,
     Status,
     SuspicionStatus,
+    TicketKind,
 )
 from ecoledger.ledger.models import Problem
 from ecoledger.org.models import Department, Region
@@ -111,6 +113,22 @@ def describe(events: Iterable[Event], user: Any) -> list[Entry]:
     return entries
 
 
+def _linked(text: str) -> str:
+    """A link is kept as "<code> (<kind>)": the kind is named."""
+    code, separator, kind = text.partition(" (")
+    kind = kind.removesuffix(")")
+    return f"{code} ({LinkKind(kind).label})" if separator and kind in LinkKind.values else text
+
+
+def _ticket(text: str) -> str:
+    """A source ticket is kept as "<kind>:<number>": the kind is named."""
+    kind, separator, number = text.partition(":")
+    return f"{TicketKind(kind).label} {number}" if separator and kind in TicketKind.values else text
+
+
+CODED = {"linked": _linked, "ticket": _ticket}
+
+
 def _field_name(key: str) -> Any:
     if key in EXTRA_NAMES:
         return EXTRA_NAMES[key]
@@ -153,6 +171,8 @@ class _Names:
             return str(_("a problem outside your scope"))
         if key == "units" and isinstance(value, list):
             return "; ".join(self._unit(str(item)) for item in value)
+        if key in CODED:
+            return CODED[key](str(value))
         if key in CHOICES:
             try:
                 return str(CHOICES[key](value).label)
