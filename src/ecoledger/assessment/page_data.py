@@ -38,6 +38,7 @@ from ecoledger.intake.choices import Satisfaction
 from ecoledger.ledger.choices import FollowUpStatus, Status
 from ecoledger.ledger.models import Problem
 from ecoledger.lib.errors import ActionRefused
+from ecoledger.monitoring.choices import PointKind
 from ecoledger.org.models import Department, Region
 
 if TYPE_CHECKING:
@@ -340,6 +341,8 @@ def _cell(column: Column, value: Any, visible: set[str], statuses: dict[str, Any
         return Cell(label, str(value), value if value in visible else "")
     if key == "status" and value in statuses:
         return Cell(label, str(statuses[value]))
+    if key == "point_kind" and value in PointKind.values:
+        return Cell(label, str(PointKind(value).label))
     if key == "satisfaction" and value in SATISFACTION_LABELS:
         return Cell(label, str(SATISFACTION_LABELS[value]))
     return Cell(label, _text(value))
