@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from ecoledger.ledger.choices import Status
+from ecoledger.ledger.models import Problem
 from ecoledger.ledger.services import UnitAssignment
 from ecoledger.lib import clock
 from tests.factories import make_problem
@@ -197,6 +198,22 @@ def test_a_date_range_shows_in_the_form_and_holds_when_filtering_again(city, led
     assert [row["code"] for row in csv.DictReader(io.StringIO(text))] == codes(again)
     for name in (f"{dates}_from", f"{dates}_to"):
         assert f'<input type="date" name="{name}" value="{params[name]}"' in page
+    assert '<details class="more-filters" open>' in page
+
+
+@pytest.mark.parametrize("flag", ["overdue", "rebounded"])
+def test_the_dashboards_flags_show_in_the_form_and_hold_when_filtering_again(
+        city, ledger, people, login, flag):
+    Problem.objects.filter(pk=ledger["late"].pk).update(
+        deadline=clock.today() - timedelta(days=2), rebound_count=1)
+    client = login(people["supervisor"])
+
+    page = client.get(reverse("web:problem-list"), {flag: "true"}).content.decode()
+    again = client.get(reverse("web:problem-list"), submitted(page)).content.decode()
+
+    assert codes(page) == codes(again) == [ledger["late"].code]
+    assert ('<option value="true" selected>' in
+            re.search(rf'<select name="{flag}".*?</select>', page, re.S).group(0))
     assert '<details class="more-filters" open>' in page
 
 

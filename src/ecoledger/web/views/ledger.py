@@ -28,16 +28,18 @@ PAGE_SIZE = 25
 SORTABLE = {"code": _("Code"), "deadline": _("Deadline"), "reported_at": _("Reported")}
 ORDERINGS = {*SORTABLE, "updated_at"}
 DEFAULT_ORDERING = "-reported_at"
+FLAGS = ("overdue", "rebounded")  # the dashboard links to them as flag=true
 DATE_RANGES = ("deadline_from", "deadline_to", "reported_from", "reported_to", "closed_from",
                "closed_to")
 LABELS = {
     "q": _("Search"), "region": _("Region (with the regions below it)"),
     "department": _("Department"), "light": _("Traffic light"), "status": _("Status"),
-    "domain": _("Domain"), "origin": _("Origin"),
+    "domain": _("Domain"), "origin": _("Origin"), "overdue": _("Overdue"),
+    "rebounded": _("Rebounded"),
     **{name: _("From") if name.endswith("_from") else _("To") for name in DATE_RANGES},
 }
 # Under "More filters", which opens when any of them is set: a filter never applies unseen.
-MORE_FILTERS = ("status", "domain", "origin", *DATE_RANGES)
+MORE_FILTERS = ("status", "domain", "origin", *DATE_RANGES, *FLAGS)
 
 
 class LedgerFilter(ProblemFilter):
@@ -58,6 +60,10 @@ class LedgerFilter(ProblemFilter):
             fields[name].widget = forms.CheckboxSelectMultiple(choices=fields[name].choices)
         for name in DATE_RANGES:
             fields[name].widget = DateInput()
+        for name in FLAGS:
+            fields[name].widget = forms.NullBooleanSelect()
+            fields[name].widget.choices = [("unknown", _("All")), ("true", _("Yes")),
+                                           ("false", _("No"))]
         for name in ("region", "department", "light"):
             fields[name].empty_label = _("All")
         fields["light"].choices = TrafficLight.choices  # rebuilt with the empty label above
@@ -113,7 +119,8 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         "export_url": f"{reverse('problem-export')}?{query.urlencode()}",
         "columns": _columns(without_ordering, ordering),
         "ordering": ordering,
-        "more_open": any(request.GET.get(name) for name in MORE_FILTERS),
+        "more_open": any(request.GET.get(name, "unknown") not in ("", "unknown")
+                         for name in MORE_FILTERS),
         "can_register": request.user.role in workflow.REGISTER_ROLES,
         "nav": "ledger",
     }
