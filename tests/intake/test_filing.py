@@ -77,7 +77,7 @@ def test_a_typed_address_is_enough():
 
 @pytest.mark.parametrize(("overrides", "field", "message"), [
     ({}, "address", "Pick the place on the map or type its address."),
-    ({"address": "x", "phone": "12345"}, "phone", "is not a mainland mobile number"),
+    ({"address": "x", "phone": "12345"}, "phone", "not a valid mainland mobile number"),
     ({"address": "x", "description": "脏"}, "description", "at least 5 characters"),
     ({"address": "x", "category": ""}, "category", "This field is required."),
 ])
@@ -87,6 +87,14 @@ def test_incomplete_complaints_are_refused_next_to_the_field(overrides, field, m
     assert response.status_code == 400
     assert message in str(response.context["form"].errors[field])
     assert not Complaint.objects.exists()
+
+
+def test_a_wrong_phone_is_explained_without_echoing_it_masked():
+    response = Client().post(reverse("intake:report"), _form(address="x", phone="12345"))
+
+    assert response.context["form"].errors["phone"] == [
+        "This is not a valid mainland mobile number (11 digits starting with 1)."]
+    assert "*****" not in response.content.decode()
 
 
 def test_a_file_that_is_not_a_photo_is_refused_by_name():
