@@ -110,7 +110,9 @@ def test_a_file_that_is_not_a_photo_is_refused_by_name():
 def test_a_renamed_file_and_an_oversized_photo_are_refused_with_the_evidence_rules(settings):
     fake = SimpleUploadedFile("fake.jpg", b"MZ\x90\x00 not an image", "image/jpeg")
     response = Client().post(reverse("intake:report"), _form(address="x", photos=[fake]))
-    assert "fake.jpg is not an accepted file type" in response.content.decode()
+    assert response.context["form"].errors["photos"] == [
+        "fake.jpg is not a photo (accepted: JPEG, PNG, WebP)."]
+    assert "PDF" not in response.content.decode()
 
     settings.MAX_UPLOAD_MB = 1
     big = SimpleUploadedFile("big.jpg", jpeg_bytes() + b"\0" * (1024 * 1024), "image/jpeg")

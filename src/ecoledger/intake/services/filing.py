@@ -24,7 +24,7 @@ from ecoledger.ledger.services.registration import wgs84_location
 from ecoledger.lib import clock
 from ecoledger.lib.errors import InvalidInput
 from ecoledger.lib.geo import CoordinateSystem
-from ecoledger.lib.uploads import IMAGE_TYPES, UploadFacts, inspect_upload
+from ecoledger.lib.uploads import UploadFacts, inspect_upload
 
 logger = logging.getLogger(__name__)
 
@@ -124,13 +124,8 @@ def _check_facts(
 
 
 def _check_photo(photo: PhotoUpload) -> UploadFacts:
-    """The evidence rules (size, real type, extension) and, beyond them, images only."""
-    facts = inspect_upload(photo.file, photo.name, field_name="photos")
-    if facts.content_type not in IMAGE_TYPES:
-        raise InvalidInput.field(
-            "photos", _("%(name)s is not a photo (accepted: JPEG, PNG, WebP).")
-            % {"name": photo.name})
-    return facts
+    """The evidence rules (size, real type, extension), restricted to photos."""
+    return inspect_upload(photo.file, photo.name, field_name="photos", photos_only=True)
 
 
 def _store_photo(complaint: Complaint, photo: PhotoUpload, facts: UploadFacts) -> None:
