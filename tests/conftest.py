@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from ecoledger.audit.guards import install_guards, remove_guards
 from tests.factories import City, make_city
@@ -19,6 +21,15 @@ def _media_root(settings, tmp_path: Path) -> None:
 def _empty_cache() -> None:
     """Cached figures (navigation counts) must not leak from one test into the next."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_back() -> Iterator[None]:
+    """A page asked for in Chinese leaves Chinese active (LocaleMiddleware does not reset it):
+    the next test on the worker must start in the tests' own language again."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 @pytest.fixture
