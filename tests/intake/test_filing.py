@@ -153,11 +153,22 @@ def test_one_address_may_file_only_so_many_an_hour_and_is_told_why(settings):
     refused = client.post(reverse("intake:report"), _form(address="x"))
 
     assert refused.status_code == 429
-    assert "At most 2 complaints an hour may be sent from one address." in \
+    assert "At most 2 complaints an hour may be sent from one network (IP address)." in \
         refused.content.decode()
     assert Complaint.objects.count() == 2
     other = Client(REMOTE_ADDR="10.9.9.8").post(reverse("intake:report"), _form(address="x"))
     assert other.status_code == 302
+
+
+def test_in_chinese_the_limit_speaks_of_a_network_not_a_street_address(settings):
+    settings.INTAKE_PER_IP_HOUR = 1
+    client = Client(REMOTE_ADDR="10.9.9.7", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.post(reverse("intake:report"), _form(address="x"))
+
+    refused = client.post(reverse("intake:report"), _form(address="x")).content.decode()
+
+    assert "同一网络（IP地址）每小时最多提交1件投诉" in refused
+    assert "同一地址" not in refused
 
 
 def test_the_daily_limit_per_address_and_per_phone(settings):
@@ -171,7 +182,7 @@ def test_the_daily_limit_per_address_and_per_phone(settings):
     by_phone = Client(REMOTE_ADDR="10.7.7.6").post(reverse("intake:report"),
                                                    _form(address="x", phone="+86 139 0000 1111"))
 
-    assert "At most 1 complaints a day may be sent from one address." in \
+    assert "At most 1 complaints a day may be sent from one network (IP address)." in \
         by_address.content.decode()
     assert "At most 1 complaints a day may be filed with one phone number." in \
         by_phone.content.decode()
