@@ -200,8 +200,45 @@ def test_the_tracking_code_finds_the_complaint_and_a_wrong_one_is_explained():
     complaint = make_complaint()
 
     found = Client().get(reverse("intake:track"), {"code": complaint.tracking_code.lower()})
-    missing = Client().get(reverse("intake:track"), {"code": "NOSUCHCODE"})
+    missing = Client().get(reverse("intake:track"), {"code": "ABCDEFGHJK"})
 
     assert found["Location"] == reverse("intake:track-detail", args=[complaint.tracking_code])
     assert missing.status_code == 404
     assert "No complaint has this tracking code." in missing.content.decode()
+
+
+def _full_width(text: str) -> str:
+    """As a Chinese input method in full-width mode types it: Ａ for A, － for -."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@pytest.mark.parametrize("how", [
+    lambda code: f" {code[:4].lower()}-{code[4:7]} {code[7:].lower()} ",
+    lambda code: _full_width(f"{code[:5]}-{code[5:]}"),
+])
+def test_a_tracking_code_typed_with_dashes_spaces_or_lower_case_is_found(how):
+    code = make_complaint().tracking_code
+
+    found = Client().get(reverse("intake:track"), {"code": how(code)})
+
+    assert found["Location"] == reverse("intake:track-detail", args=[code])
+
+
+def test_a_malformed_tracking_code_is_said_to_be_one_with_what_a_code_looks_like():
+    page = Client().get(reverse("intake:track"), {"code": "X" * 30})
+
+    assert page.context["form"].errors["code"] == [
+        "This is not a valid tracking code. A tracking code has 10 letters and digits, "
+        "such as 7KQ4M2XNPA."]
+
+
+def test_the_tracking_page_address_takes_a_lower_case_code_to_the_codes_own_address():
+    code = make_complaint().tracking_code
+
+    typed = Client().get(reverse("intake:track-detail", args=[code.lower()]))
+    unknown = Client().get(reverse("intake:track-detail", args=["abcdefghjk"]), follow=True)
+
+    assert typed.status_code == 302
+    assert typed["Location"] == reverse("intake:track-detail", args=[code])
+    assert Client().get(typed["Location"]).status_code == 200
+    assert unknown.status_code == 404
