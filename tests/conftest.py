@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,11 +24,12 @@ def _empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _default_language() -> None:
-    """A page asked for in Chinese leaves Chinese active in the thread (the locale middleware
-    activates it and nothing deactivates it); the next test starts from the default again."""
+def _language_back() -> Iterator[None]:
+    """A page asked for in Chinese leaves Chinese active (LocaleMiddleware does not reset it):
+    the next test on the worker must start in the tests' own language again."""
+    language = translation.get_language()
     yield
-    translation.deactivate()
+    translation.activate(language)
 
 
 @pytest.fixture

@@ -77,7 +77,7 @@ def test_a_typed_address_is_enough():
 
 @pytest.mark.parametrize(("overrides", "field", "message"), [
     ({}, "address", "Pick the place on the map or type its address."),
-    ({"address": "x", "phone": "12345"}, "phone", "is not a mainland mobile number"),
+    ({"address": "x", "phone": "12345"}, "phone", "not a valid mainland mobile number"),
     ({"address": "x", "description": "脏"}, "description", "at least 5 characters"),
     ({"address": "x", "category": ""}, "category", "This field is required."),
 ])
@@ -87,6 +87,14 @@ def test_incomplete_complaints_are_refused_next_to_the_field(overrides, field, m
     assert response.status_code == 400
     assert message in str(response.context["form"].errors[field])
     assert not Complaint.objects.exists()
+
+
+def test_a_wrong_phone_is_explained_without_echoing_it_masked():
+    response = Client().post(reverse("intake:report"), _form(address="x", phone="12345"))
+
+    assert response.context["form"].errors["phone"] == [
+        "This is not a valid mainland mobile number (11 digits starting with 1)."]
+    assert "*****" not in response.content.decode()
 
 
 def test_a_file_that_is_not_a_photo_is_refused_by_name():
@@ -102,7 +110,9 @@ def test_a_file_that_is_not_a_photo_is_refused_by_name():
 def test_a_renamed_file_and_an_oversized_photo_are_refused_with_the_evidence_rules(settings):
     fake = SimpleUploadedFile("fake.jpg", b"MZ\x90\x00 not an image", "image/jpeg")
     response = Client().post(reverse("intake:report"), _form(address="x", photos=[fake]))
-    assert "fake.jpg is not an accepted file type" in response.content.decode()
+    assert response.context["form"].errors["photos"] == [
+        "fake.jpg is not a photo (accepted: JPEG, PNG, WebP)."]
+    assert "PDF" not in response.content.decode()
 
     settings.MAX_UPLOAD_MB = 1
     big = SimpleUploadedFile("big.jpg", jpeg_bytes() + b"\0" * (1024 * 1024), "image/jpeg")
@@ -143,11 +153,22 @@ def test_one_address_may_file_only_so_many_an_hour_and_is_told_why(settings):
     refused = client.post(reverse("intake:report"), _form(address="x"))
 
     assert refused.status_code == 429
-    assert "At most 2 complaints an hour may be sent from one address." in \
+    assert "At most 2 complaints an hour may be sent from one network (IP address)." in \
         refused.content.decode()
     assert Complaint.objects.count() == 2
     other = Client(REMOTE_ADDR="10.9.9.8").post(reverse("intake:report"), _form(address="x"))
     assert other.status_code == 302
+
+
+def test_in_chinese_the_limit_speaks_of_a_network_not_a_street_address(settings):
+    settings.INTAKE_PER_IP_HOUR = 1
+    client = Client(REMOTE_ADDR="10.9.9.7", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.post(reverse("intake:report"), _form(address="x"))
+
+    refused = client.post(reverse("intake:report"), _form(address="x")).content.decode()
+
+    assert "同一网络（IP地址）每小时最多提交1件投诉" in refused
+    assert "同一地址" not in refused
 
 
 def test_the_daily_limit_per_address_and_per_phone(settings):
@@ -161,7 +182,7 @@ def test_the_daily_limit_per_address_and_per_phone(settings):
     by_phone = Client(REMOTE_ADDR="10.7.7.6").post(reverse("intake:report"),
                                                    _form(address="x", phone="+86 139 0000 1111"))
 
-    assert "At most 1 complaints a day may be sent from one address." in \
+    assert "At most 1 complaints a day may be sent from one network (IP address)." in \
         by_address.content.decode()
     assert "At most 1 complaints a day may be filed with one phone number." in \
         by_phone.content.decode()
@@ -179,8 +200,45 @@ def test_the_tracking_code_finds_the_complaint_and_a_wrong_one_is_explained():
     complaint = make_complaint()
 
     found = Client().get(reverse("intake:track"), {"code": complaint.tracking_code.lower()})
-    missing = Client().get(reverse("intake:track"), {"code": "NOSUCHCODE"})
+    missing = Client().get(reverse("intake:track"), {"code": "ABCDEFGHJK"})
 
     assert found["Location"] == reverse("intake:track-detail", args=[complaint.tracking_code])
     assert missing.status_code == 404
     assert "No complaint has this tracking code." in missing.content.decode()
+
+
+def _full_width(text: str) -> str:
+    """As a Chinese input method in full-width mode types it: Ａ for A, － for -."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@pytest.mark.parametrize("how", [
+    lambda code: f" {code[:4].lower()}-{code[4:7]} {code[7:].lower()} ",
+    lambda code: _full_width(f"{code[:5]}-{code[5:]}"),
+])
+def test_a_tracking_code_typed_with_dashes_spaces_or_lower_case_is_found(how):
+    code = make_complaint().tracking_code
+
+    found = Client().get(reverse("intake:track"), {"code": how(code)})
+
+    assert found["Location"] == reverse("intake:track-detail", args=[code])
+
+
+def test_a_malformed_tracking_code_is_said_to_be_one_with_what_a_code_looks_like():
+    page = Client().get(reverse("intake:track"), {"code": "X" * 30})
+
+    assert page.context["form"].errors["code"] == [
+        "This is not a valid tracking code. A tracking code has 10 letters and digits, "
+        "such as 7KQ4M2XNPA."]
+
+
+def test_the_tracking_page_address_takes_a_lower_case_code_to_the_codes_own_address():
+    code = make_complaint().tracking_code
+
+    typed = Client().get(reverse("intake:track-detail", args=[code.lower()]))
+    unknown = Client().get(reverse("intake:track-detail", args=["abcdefghjk"]), follow=True)
+
+    assert typed.status_code == 302
+    assert typed["Location"] == reverse("intake:track-detail", args=[code])
+    assert Client().get(typed["Location"]).status_code == 200
+    assert unknown.status_code == 404

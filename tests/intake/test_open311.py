@@ -102,7 +102,7 @@ def test_a_posted_request_becomes_a_complaint_and_reads_back_without_personal_da
     ({"service_code": "nope"}, 404, "service_code nope was not found"),
     ({"lat": "", "long": ""}, 400, "A location is required"),
     ({"lat": "north"}, 400, "lat=north is not a number"),
-    ({"phone": "12345"}, 400, "not a mainland mobile number"),
+    ({"phone": "12345"}, 400, "not a valid mainland mobile number"),
     ({"media_url": "ftp://x"}, 400, "media_url"),
     ({"jurisdiction_id": "elsewhere.gov"}, 404, "jurisdiction_id elsewhere.gov"),
 ])

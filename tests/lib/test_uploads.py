@@ -36,6 +36,16 @@ def test_it_refuses_a_renamed_executable():
     assert "not an accepted file type" in error.value.fields["file"][0]
 
 
+@pytest.mark.parametrize(("content", "name"), [
+    (b"MZ\x90\x00 not an image", "fake.jpg"), (b"%PDF-1.7\n...", "plan.pdf")])
+def test_where_only_photos_are_taken_the_refusal_names_the_file_and_only_photo_types(
+        content, name):
+    with pytest.raises(InvalidInput) as error:
+        inspect_upload(io.BytesIO(content), name, field_name="photos", photos_only=True)
+
+    assert error.value.fields["photos"] == [f"{name} is not a photo (accepted: JPEG, PNG, WebP)."]
+
+
 def test_it_refuses_an_extension_that_lies_about_the_content():
     with pytest.raises(InvalidInput) as error:
         inspect_upload(io.BytesIO(jpeg_bytes()), "photo.pdf")

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ecoledger.intake import tracking
 from ecoledger.intake.services import PhotoUpload
 from ecoledger.ledger.choices import Domain, Severity
 from ecoledger.ledger.models import Category
@@ -82,7 +83,19 @@ class ComplaintForm(AccessibleForm):
 
 
 class TrackForm(forms.Form):
-    code = forms.CharField(label=_("Tracking code"), max_length=20)
+    # No max_length: its generic "at most 20 characters" would hide what a code looks like,
+    # and a code typed with dashes or spaces is longer than the code itself.
+    code = forms.CharField(label=_("Tracking code"))
+
+    def clean_code(self) -> str:
+        code = tracking.normalize_code(self.cleaned_data["code"])
+        if not tracking.is_well_formed(code):
+            raise forms.ValidationError(
+                _("This is not a valid tracking code. A tracking code has %(n)s letters and "
+                  "digits, such as %(example)s."),
+                code="invalid",
+                params={"n": tracking.CODE_LENGTH, "example": tracking.EXAMPLE_CODE})
+        return code
 
 
 class MergeForm(AccessibleForm):

@@ -1,4 +1,4 @@
-"""Abuse limits on public filing: per sender address and per phone, counted in the database.
+"""Abuse limits on public filing: per sender IP address and per phone, counted in the database.
 
 Counting the complaints already stored (rather than a cache) keeps the limits
 exact across processes and restarts; the indexes on (submitter_key, created_at)
@@ -32,13 +32,13 @@ def check_limits(key: str, phone: str) -> None:
     if recent.filter(created_at__gte=now - timedelta(hours=1)).count() >= \
             settings.INTAKE_PER_IP_HOUR:
         raise ActionRefused(
-            _("At most %(n)s complaints an hour may be sent from one address. "
+            _("At most %(n)s complaints an hour may be sent from one network (IP address). "
               "Please try again in an hour.") % {"n": settings.INTAKE_PER_IP_HOUR},
             code="limit_ip_hour")
     if recent.filter(created_at__gte=now - timedelta(days=1)).count() >= \
             settings.INTAKE_PER_IP_DAY:
         raise ActionRefused(
-            _("At most %(n)s complaints a day may be sent from one address. "
+            _("At most %(n)s complaints a day may be sent from one network (IP address). "
               "Please try again tomorrow.") % {"n": settings.INTAKE_PER_IP_DAY},
             code="limit_ip_day")
     by_phone = Complaint.objects.filter(phone=phone, created_at__gte=now - timedelta(days=1))

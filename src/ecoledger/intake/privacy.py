@@ -35,10 +35,10 @@ def normalize_phone(raw: str, *, field: str = "phone") -> str:
     if not number:
         return ""
     if not _MOBILE.match(number):
+        # The number is not repeated, masked or whole: the person typing it sees their own
+        # input beside the message, and a masked echo ("*****") reads as a broken page.
         raise InvalidInput.field(
-            field, _("%(phone)s is not a mainland mobile number (11 digits starting with 1).")
-            % {"phone": mask_phone(number)},
-        )
+            field, _("This is not a valid mainland mobile number (11 digits starting with 1)."))
     return number
 
 

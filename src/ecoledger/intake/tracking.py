@@ -6,6 +6,8 @@ happened to their complaint and the answer, not the ledger behind it.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -14,6 +16,26 @@ from django.utils.translation import gettext as _
 from ecoledger.intake.choices import ComplaintStatus
 from ecoledger.intake.models import Complaint
 from ecoledger.ledger.choices import Status
+
+# No 0/O or 1/I: people read codes aloud and type them from paper.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+EXAMPLE_CODE = "7KQ4M2XNPA"
+_WELL_FORMED = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
+_SEPARATORS = re.compile(r"[\s\-]")
+
+
+def normalize_code(raw: str) -> str:
+    """A tracking code as stored: upper case, without the spaces and dashes people type.
+
+    NFKC first, because a Chinese input method may give full-width letters and dashes.
+    """
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw)).upper()
+
+
+def is_well_formed(code: str) -> bool:
+    """Whether a normalized code could be one the platform gives out."""
+    return bool(_WELL_FORMED.match(code))
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,14 @@ class UploadFacts:
     photo: PhotoFacts | None = field(default=None)
 
 
-def inspect_upload(upload: IO[bytes], name: str, *, field_name: str = "file") -> UploadFacts:
-    """Measure, hash and type-check an uploaded file; raise InvalidInput naming the field."""
+def inspect_upload(
+    upload: IO[bytes], name: str, *, field_name: str = "file", photos_only: bool = False
+) -> UploadFacts:
+    """Measure, hash and type-check an uploaded file; raise InvalidInput naming the field.
+
+    With ``photos_only`` (a complaint's photos) anything but an image is refused with the
+    photo types, so the refusal does not offer documents the form would not take.
+    """
     max_bytes = settings.MAX_UPLOAD_MB * 1024 * 1024
     digest = hashlib.sha256()
     size = 0
@@ -74,6 +80,10 @@ def inspect_upload(upload: IO[bytes], name: str, *, field_name: str = "file") ->
     if size == 0:
         raise InvalidInput.field(field_name, _("%(name)s is empty.") % {"name": name})
     content_type = _sniff(head, upload)
+    if photos_only and content_type not in IMAGE_TYPES:
+        raise InvalidInput.field(
+            field_name, _("%(name)s is not a photo (accepted: JPEG, PNG, WebP).") % {"name": name}
+        )
     if content_type is None:
         raise InvalidInput.field(
             field_name,

@@ -19,18 +19,16 @@ from ecoledger.intake.limits import check_limits, submitter_key
 from ecoledger.intake.models import Complaint, ComplaintPhoto
 from ecoledger.intake.privacy import mask_phone, normalize_phone
 from ecoledger.intake.staff import tell_supervisors_of
+from ecoledger.intake.tracking import CODE_ALPHABET, CODE_LENGTH
 from ecoledger.ledger.models import Category
 from ecoledger.ledger.services.registration import wgs84_location
 from ecoledger.lib import clock
 from ecoledger.lib.errors import InvalidInput
 from ecoledger.lib.geo import CoordinateSystem
-from ecoledger.lib.uploads import IMAGE_TYPES, UploadFacts, inspect_upload
+from ecoledger.lib.uploads import UploadFacts, inspect_upload
 
 logger = logging.getLogger(__name__)
 
-# No 0/O or 1/I: people read codes aloud and type them from paper.
-_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-_CODE_LENGTH = 10
 MIN_DESCRIPTION = 5
 
 
@@ -124,13 +122,8 @@ def _check_facts(
 
 
 def _check_photo(photo: PhotoUpload) -> UploadFacts:
-    """The evidence rules (size, real type, extension) and, beyond them, images only."""
-    facts = inspect_upload(photo.file, photo.name, field_name="photos")
-    if facts.content_type not in IMAGE_TYPES:
-        raise InvalidInput.field(
-            "photos", _("%(name)s is not a photo (accepted: JPEG, PNG, WebP).")
-            % {"name": photo.name})
-    return facts
+    """The evidence rules (size, real type, extension), restricted to photos."""
+    return inspect_upload(photo.file, photo.name, field_name="photos", photos_only=True)
 
 
 def _store_photo(complaint: Complaint, photo: PhotoUpload, facts: UploadFacts) -> None:
@@ -149,6 +142,6 @@ def _store_photo(complaint: Complaint, photo: PhotoUpload, facts: UploadFacts) -
 
 def _new_code() -> str:
     while True:
-        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if not Complaint.objects.filter(tracking_code=code).exists():
             return code

@@ -66,7 +66,7 @@ def track(request: HttpRequest) -> HttpResponse:
     """Look a complaint up by its tracking code."""
     form = TrackForm(request.GET or None)
     if form.is_valid():
-        code = form.cleaned_data["code"].strip().upper()
+        code = form.cleaned_data["code"]
         if Complaint.objects.filter(tracking_code=code).exists():
             return redirect("intake:track-detail", code=code)
         form.add_error("code", _("No complaint has this tracking code. Check it and try again."))
@@ -75,7 +75,13 @@ def track(request: HttpRequest) -> HttpResponse:
 
 
 def track_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """The complaint's progress in plain words, its answer, and the contact masked."""
+    """The complaint's progress in plain words, its answer, and the contact masked.
+
+    A code typed into the address in lower case or with dashes goes to the code's own URL.
+    """
+    canonical = tracking.normalize_code(code)
+    if canonical != code and tracking.is_well_formed(canonical):
+        return redirect("intake:track-detail", code=canonical)
     complaint = get_object_or_404(
         Complaint.objects.select_related("category", "ticket", "problem"), tracking_code=code)
     return render(request, "intake/track_detail.html", {
