@@ -64,3 +64,16 @@ def test_the_server_error_page_renders_without_any_context():
     assert response.status_code == 500
     assert "出错了" in html and '<html lang="zh-hans">' in html
     _links_on(html)
+
+
+def test_a_form_sent_without_its_token_is_explained_in_the_layout():
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    response = client.post(reverse("intake:track"), {"code": "7KQ4M2XNPA"})
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    with translation.override("zh-hans"):
+        assert str(translation.gettext("The form has expired")) in html
+    assert "CSRF verification failed" not in html and 'class="topbar"' in html
+    _links_on(html)
