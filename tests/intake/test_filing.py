@@ -227,6 +227,7 @@ def test_a_tracking_code_typed_with_dashes_spaces_or_lower_case_is_found(how):
 def test_a_malformed_tracking_code_is_said_to_be_one_with_what_a_code_looks_like():
     page = Client().get(reverse("intake:track"), {"code": "X" * 30})
 
+    assert page.status_code == 400  # a wrong request, where an unknown code is not found (404)
     assert page.context["form"].errors["code"] == [
         "This is not a valid tracking code. A tracking code has 10 letters and digits, "
         "such as 7KQ4M2XNPA."]

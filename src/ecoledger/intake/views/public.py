@@ -65,13 +65,16 @@ def report(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     """Look a complaint up by its tracking code."""
     form = TrackForm(request.GET or None)
-    if form.is_valid():
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400  # not a tracking code at all
+    elif form.is_bound:
         code = form.cleaned_data["code"]
         if Complaint.objects.filter(tracking_code=code).exists():
             return redirect("intake:track-detail", code=code)
         form.add_error("code", _("No complaint has this tracking code. Check it and try again."))
-    return render(request, "intake/track.html", {"form": form},
-                  status=404 if form.errors else 200)
+        status = 404
+    return render(request, "intake/track.html", {"form": form}, status=status)
 
 
 def track_detail(request: HttpRequest, code: str) -> HttpResponse:
