@@ -105,3 +105,38 @@ def test_the_reporter_may_edit_a_reported_problem_and_the_change_is_recorded(cit
     assert problem.title == "Uncovered pile, 300 m2"
     event = Event.objects.filter(action="ledger.problem.edited").get()
     assert event.changes == {"title": ["Dust from an uncovered pile", "Uncovered pile, 300 m2"]}
+
+
+OUTLINE = {"type": "Polygon", "coordinates": [[[118.7, 32.0], [118.8, 32.0], [118.8, 32.1],
+                                               [118.7, 32.1], [118.7, 32.0]]]}
+
+
+@pytest.mark.parametrize(("longitude", "refused"), [(118.75, False), (118.805, False),
+                                                    (119.1, True)])
+def test_a_point_well_outside_its_region_is_refused_with_the_distance(city, longitude, refused):
+    town = city.towns[0][0]
+    town.boundary = OUTLINE
+    town.save()
+
+    if not refused:
+        assert make_problem(city, region=town, latitude=32.05, longitude=longitude).pk
+        return
+    with pytest.raises(InvalidInput) as error:
+        make_problem(city, region=town, latitude=32.05, longitude=longitude)
+    assert error.value.fields == {"latitude": [
+        f"This point lies 28.3 km outside {town}: check the coordinates and their coordinate "
+        "system, or choose the region where the problem is."]}
+
+
+def test_an_edit_that_leaves_the_place_alone_is_not_held_up_by_an_old_point(city):
+    problem = make_problem(city, latitude=32.05, longitude=119.1)
+    town = problem.region
+    town.boundary = OUTLINE
+    town.save()
+
+    services.update_problem(problem, acting_user=city.supervisor, title="Renamed")
+    with pytest.raises(InvalidInput):
+        services.update_problem(problem, acting_user=city.supervisor, latitude=32.06)
+
+    problem.refresh_from_db()
+    assert (problem.title, problem.latitude) == ("Renamed", 32.05)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
+from itertools import pairwise
 
 _A = 6378245.0
 _EE = 0.00669342162296594323
@@ -94,3 +95,55 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * r * math.asin(math.sqrt(h))
+
+
+Ring = list[list[float]]
+
+
+def metres_outside(lon: float, lat: float, geometry: dict | None) -> float:
+    """How far a point lies outside a GeoJSON Polygon or MultiPolygon: 0 inside it (or when
+    there is no geometry to test), else the distance to its nearest edge.
+
+    Distances are measured on a plane tangent at the point, which errs by well under a
+    per cent across a city; enough to tell a typo or a wrong datum from a border case.
+    """
+    if not geometry:
+        return 0.0
+    if geometry.get("type") == "Polygon":
+        polygons = [geometry["coordinates"]]
+    elif geometry.get("type") == "MultiPolygon":
+        polygons = geometry["coordinates"]
+    else:
+        return 0.0
+    if any(_in_polygon(lon, lat, polygon) for polygon in polygons):
+        return 0.0
+    scale_x = math.cos(math.radians(lat)) * 111_320.0
+    scale_y = 110_574.0
+    return min(
+        _to_segment((0.0, 0.0),
+                    ((a[0] - lon) * scale_x, (a[1] - lat) * scale_y),
+                    ((b[0] - lon) * scale_x, (b[1] - lat) * scale_y))
+        for polygon in polygons for ring in polygon for a, b in pairwise(ring)
+    )
+
+
+def _in_polygon(lon: float, lat: float, polygon: list[Ring]) -> bool:
+    """Inside the outer ring and outside every hole."""
+    return _in_ring(lon, lat, polygon[0]) and not any(
+        _in_ring(lon, lat, hole) for hole in polygon[1:])
+
+
+def _in_ring(lon: float, lat: float, ring: Ring) -> bool:
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _to_segment(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = dx * dx + dy * dy
+    along = ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length if length else 0.0
+    t = max(0.0, min(1.0, along))
+    return math.hypot(a[0] + t * dx - p[0], a[1] + t * dy - p[1])

@@ -20,7 +20,7 @@ from ecoledger.ledger.codes import claim_code, next_code
 from ecoledger.ledger.models import Category, Problem, ProblemUnit, SourceTicket
 from ecoledger.lib import clock
 from ecoledger.lib.errors import ActionRefused, InvalidInput
-from ecoledger.lib.geo import CoordinateSystem, to_wgs84
+from ecoledger.lib.geo import CoordinateSystem, metres_outside, to_wgs84
 from ecoledger.org.choices import REGIONAL_ROLES, Role
 from ecoledger.org.models import Enterprise, PollutionSource, Region, User, WaterBody
 
@@ -43,6 +43,8 @@ FACT_FIELDS = (
 )
 # A code given from outside (an imported ledger's 问题编号) must fit the problem's
 # addresses (/problems/<code>/) and its column.
+# Region outlines are drawn by hand or simplified; a point this near the border is taken.
+OUTSIDE_REGION_TOLERANCE_M = 1000.0
 GIVEN_CODE = re.compile(r"[A-Za-z0-9-]{1,32}")
 
 
@@ -75,6 +77,22 @@ def wgs84_location(
             "coordinate_system", _("Use one of: wgs84, gcj02, bd09.")
         ) from None
     return round(lat, 7), round(lon, 7)
+
+
+def _check_point_in_region(facts: dict[str, Any]) -> None:
+    """A point well outside its region is a typo or a wrong datum, seldom a fact: refused with
+    the distance, so the user fixes the coordinates or chooses the right region. Outlines are
+    approximate, so a point near the border passes."""
+    region, latitude, longitude = facts["region"], facts["latitude"], facts["longitude"]
+    if latitude is None or region is None:
+        return
+    outline = region.boundary or (region.district.boundary if region.district_id else None)
+    outside = metres_outside(longitude, latitude, outline)
+    if outside > OUTSIDE_REGION_TOLERANCE_M:
+        raise InvalidInput.field("latitude", _(
+            "This point lies %(km).1f km outside %(region)s: check the coordinates and their "
+            "coordinate system, or choose the region where the problem is.") % {
+                "km": outside / 1000, "region": region if region.boundary else region.district})
 
 
 def _check_region_in_scope(user: User, region: Region) -> None:
@@ -211,6 +229,7 @@ def checked_facts(
         "responsible_person": responsible_person.strip(), "confidential": confidential,
     }
     _check_facts(acting_user, facts)
+    _check_point_in_region(facts)
     return facts
 
 
@@ -287,6 +306,8 @@ def update_problem(problem: Problem, *, acting_user: User, **changes: Any) -> Pr
         )
     facts = {name: getattr(problem, name) for name in FACT_FIELDS} | changes
     _check_facts(acting_user, facts)
+    if {"region", "latitude", "longitude"} & set(changes):
+        _check_point_in_region(facts)
     fields = {name: facts[name] for name in changes} | (
         {"enterprise": facts["enterprise"]} if "source" in changes else {}
     )
