@@ -117,6 +117,15 @@ def test_a_region_officers_map_holds_only_their_districts_problems_and_points(
     assert [r["region"] for r in ranking] == [city.districts[0].pk]
 
 
+def test_an_enterprises_ranking_lists_only_the_districts_where_it_closed_problems(
+        world, people, login):
+    ranking = login(people["enterprise"]).get(reverse("web:dashboard-flow")).json()["ranking"]
+    closed = Problem.objects.visible_to(people["enterprise"]).filter(status=Status.CLOSED)
+
+    assert {r["region"] for r in ranking} == set(closed.values_list("district_id", flat=True))
+    assert all(r["closed"] for r in ranking)
+
+
 def test_the_supervisors_map_shades_each_district_by_its_overdue_rate(world, people, login, city):
     client = login(people["supervisor"])
 

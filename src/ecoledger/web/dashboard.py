@@ -414,6 +414,9 @@ def flow(user: User, today: date) -> dict[str, Any]:
             "rate": round(row["closed_on_time"] / row["closed"], 4) if row["closed"] else None,
             "url": ledger_url(region=unit.pk, status="closed", **window),
         })
+    if user.role == Role.ENTERPRISE:
+        # An enterprise answers for its own problems: a district it closed none in says nothing.
+        ranking = [row for row in ranking if row["closed"]]
     ranking.sort(key=lambda r: (r["rate"] is None, -(r["rate"] or 0), r["name"]))
     return {"from": mondays[0].isoformat(), "to": today.isoformat(), "weeks": weeks,
             "ranking": ranking}
