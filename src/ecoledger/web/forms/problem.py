@@ -59,7 +59,8 @@ class ProblemForm(AccessibleForm):
     coordinate_system = forms.ChoiceField(
         label=_("Coordinate system"), choices=COORDINATE_SYSTEMS,
         initial=CoordinateSystem.GCJ02.value,
-        help_text=_("Stored as WGS-84; other systems are converted on saving."),
+        help_text=_("Amap (高德) and Tencent maps give GCJ-02, Baidu maps BD-09, a GPS device "
+                    "or a photo's position WGS-84. Stored as WGS-84; others are converted."),
     )
     water_body = forms.ModelChoiceField(label=_("Water body"), required=False, empty_label="—",
                                         queryset=WaterBody.objects.all())
