@@ -3,6 +3,7 @@ exemptions and appeals, all through POST forms and the services; nobody else may
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ecoledger.assessment import services
+from ecoledger.assessment.catalogue import CATALOGUE
 from ecoledger.assessment.choices import AppealStatus, DecisionStatus, VersionStatus
 from ecoledger.assessment.models import (
     Appeal,
@@ -255,6 +257,12 @@ def test_the_office_records_and_decides_exemptions_and_appeals_and_republishes(y
         Decimal("38.34"), Decimal("5.00"))
     assert [a.pk for a in other.context["card"].appeals] == [appeal.pk]
     assert Publication.objects.count() == 2
+    listed = office.get(reverse("assessment:decisions")).content.decode()
+    appeal_line = re.search(rf'<li id="appeal-{appeal.pk}">.*?</li>', listed, re.S).group(0)
+    shown = other.content.decode()
+    name = str(CATALOGUE[appeal.indicator_code].name)
+    assert name in appeal_line and appeal.indicator_code not in appeal_line
+    assert f"· {name} ·" in shown and f"· {appeal.indicator_code} ·" not in shown
 
 
 WRITE_ROLES = ["leader", "region_officer", "department_officer", "enterprise", "inspector"]

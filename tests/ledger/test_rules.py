@@ -162,6 +162,19 @@ def test_arbitration_upholds_or_reassigns(city):
     assert (contest.decision, contest.decided_by) == ("reassign", city.supervisor)
 
 
+def test_a_reassignment_to_the_units_that_contested_is_refused(city):
+    problem = make_problem(city, status=Status.CONTESTED)
+    lead = problem.units.get(role=UnitRole.LEAD).unit
+
+    with pytest.raises(InvalidInput) as error:
+        services.arbitrate_contest(
+            problem, acting_user=city.supervisor, decision="reassign", reason="Same again",
+            units=UnitAssignment(lead=lead))
+
+    assert error.value.fields == {"lead_unit": [
+        "A reassignment gives the problem to other units; to keep these, uphold."]}
+
+
 def test_rebound_reopens_with_a_new_deadline_and_counts(city):
     problem = make_problem(city, status=Status.CLOSED)
     new_deadline = clock.today() + timedelta(days=15)

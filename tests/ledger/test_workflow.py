@@ -14,7 +14,7 @@ from ecoledger.ledger.choices import Action, ExtensionStatus, Status
 from ecoledger.ledger.models import DeadlineExtension, Problem
 from ecoledger.ledger.services import MeasureInput, TicketInput, UnitAssignment
 from ecoledger.lib import clock
-from ecoledger.lib.errors import ActionRefused, StateConflict
+from ecoledger.lib.errors import ActionRefused, InvalidInput, StateConflict
 from ecoledger.org.choices import Role
 from tests.factories import City, jpeg_bytes, make_problem, make_user
 
@@ -236,7 +236,13 @@ def test_pending_extensions_are_decided_once(city):
     services.request_extension(problem, acting_user=actors[Role.REGION_OFFICER],
                                deadline=old_deadline + timedelta(days=9), reason="Rain")
 
-    services.decide_extension(problem, acting_user=city.supervisor, approve=False, note="No")
+    with pytest.raises(InvalidInput) as silent:
+        services.decide_extension(problem, acting_user=city.supervisor, approve=False, note=" ")
+    services.decide_extension(problem, acting_user=city.supervisor, approve=False,
+                              note="Rain was forecast when the deadline was set")
+
+    assert silent.value.fields == {"note": [
+        "Say why the extension is refused: the unit reads it."]}
 
     problem.refresh_from_db()
     assert problem.deadline == old_deadline

@@ -8,10 +8,12 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from ecoledger.ledger import services
 from ecoledger.ledger.choices import FollowUpStatus, Status, SuspicionStatus
 from ecoledger.ledger.models import FollowUp, Problem, SuspectedRebound
+from ecoledger.ledger.services import rebounds as rebound_services
 from ecoledger.lib import clock
 from tests.factories import jpeg_bytes, make_problem
 from tests.ledger.followup_factories import (
@@ -151,6 +153,22 @@ def test_the_supervisor_confirms_a_suspicion_in_the_queue(city, people, login):
     problem = Problem.objects.get(pk=suspicion.problem_id)
     assert (problem.status, problem.rebound_count) == (Status.RECTIFYING, 1)
     assert SuspectedRebound.objects.get().status == SuspicionStatus.CONFIRMED
+
+
+def test_in_chinese_a_suspicion_reads_as_chinese_and_is_dismissed_not_filed_away(
+        city, people, login):
+    suspicion = _suspicion(city)
+    suspicion.same_source = True
+    suspicion.save()
+    client = login(people["supervisor"])
+    client.cookies["django_language"] = "zh-hans"
+
+    queue = client.get(reverse("web:suspicion-list")).content.decode()
+
+    with translation.override("zh-hans"):
+        described = rebound_services.describe(suspicion)
+    assert re.search(r"相距\d+米，位于同一污染源", described)
+    assert "<summary>排除</summary>" in queue and "不予立案" not in queue
 
 
 def test_dismissing_without_a_reason_is_refused_with_the_reason(city, people, login):

@@ -370,6 +370,24 @@ def test_arbitration_can_reassign_to_other_units(city, people, login):
     assert units == {("lead", department), ("cooperating", city.districts[0])}
 
 
+def test_a_reassignment_without_a_new_lead_unit_is_refused_and_changes_nothing(
+        city, people, login):
+    problem = make_problem(city, status=Status.CONTESTED)
+    before = {(u.role, u.unit) for u in problem.units.all()}
+
+    response = login(people["supervisor"]).post(
+        reverse("web:problem-action", args=[problem.code, "arbitrate"]),
+        {"arbitrate-decision": "reassign", "arbitrate-reason": "Someone else's",
+         "arbitrate-lead_unit": ""})
+
+    assert response.status_code == 400
+    assert "A reassignment names the new lead unit." in field_error(
+        response.content.decode(), "arbitrate-lead_unit")
+    problem.refresh_from_db()
+    assert problem.status == Status.CONTESTED
+    assert {(u.role, u.unit) for u in problem.units.all()} == before
+
+
 def test_units_offered_are_the_regions_around_the_problem_and_the_departments(city, people,
                                                                              login):
     problem = make_problem(city)

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -159,5 +160,5 @@ class SignalKind(models.TextChoices):
 class SuspicionStatus(models.TextChoices):
     OPEN = "open", _("To review")
     CONFIRMED = "confirmed", _("Confirmed as rebound")
-    DISMISSED = "dismissed", _("Dismissed")
+    DISMISSED = "dismissed", pgettext_lazy("suspected rebound", "Dismissed")
     SUPERSEDED = "superseded", _("Superseded (problem reopened)")

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from ecoledger.assessment.access import may_read_all, may_read_ranking
+from ecoledger.assessment.catalogue import CATALOGUE
 
 register = template.Library()
 
@@ -43,3 +44,10 @@ def change_class(value: Decimal | None) -> str:
 def points(value: Decimal | None) -> str:
     """A score or total with two decimals, as published (a preview may hold 0 for 0.00)."""
     return "—" if value is None else f"{value:.2f}"
+
+
+@register.filter
+def indicator_name(code: str) -> str:
+    """An indicator by its catalogue name, in the reader's language (a retired code as is)."""
+    entry = CATALOGUE.get(code)
+    return str(entry.name) if entry is not None else code

@@ -11,7 +11,13 @@ from ecoledger.ledger import workflow
 from ecoledger.ledger.choices import Action, ArbitrationDecision, Severity
 from ecoledger.ledger.models import Category, Contest, Problem
 from ecoledger.ledger.schedule import schedule_due_on
-from ecoledger.ledger.services.units import UnitAssignment, set_units, validate_units
+from ecoledger.ledger.services.units import (
+    UnitAssignment,
+    describe_rows,
+    describe_units,
+    set_units,
+    validate_units,
+)
 from ecoledger.lib import clock
 from ecoledger.lib.errors import InvalidInput
 from ecoledger.org.models import User
@@ -122,6 +128,9 @@ def arbitrate_contest(
         )
     if reassign:
         validate_units(problem, units)  # type: ignore[arg-type]
+        if sorted(describe_rows(units.rows())) == sorted(describe_units(problem)):  # type: ignore[union-attr]
+            raise InvalidInput.field("lead_unit", _(
+                "A reassignment gives the problem to other units; to keep these, uphold."))
     contest = problem.contests.filter(decided_at__isnull=True).latest("contested_at")
     now = clock.now()
     fields: dict[str, object] = {"contested_at": None}

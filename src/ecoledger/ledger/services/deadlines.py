@@ -61,6 +61,8 @@ def decide_extension(
     row = workflow.authorize(
         problem, Action.DECIDE_EXTENSION, acting_user, {"approve": "yes" if approve else "no"}
     )
+    if not approve and not note.strip():
+        raise InvalidInput.field("note", _("Say why the extension is refused: the unit reads it."))
     extension = problem.extensions.get(status=ExtensionStatus.PENDING)
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     extension.decided_by, extension.decided_at = acting_user, clock.now()

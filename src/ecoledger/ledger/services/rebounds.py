@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ecoledger.audit.services import record
 from ecoledger.ledger.choices import Status, SuspicionStatus
@@ -139,7 +140,7 @@ def describe(suspicion: SuspectedRebound) -> str:
         where.append(_("at the same pollution source"))
     return _("%(kind)s %(label)s, %(where)s") % {
         "kind": suspicion.get_kind_display(), "label": suspicion.signal_label,
-        "where": ", ".join(where)}
+        "where": pgettext("list separator", ", ").join(where)}
 
 
 def check_may_decide(user: User) -> None:
