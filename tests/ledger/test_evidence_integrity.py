@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import hypothesis
 import pytest
@@ -71,6 +72,20 @@ def test_time_outside_the_period_a_far_position_and_no_exif_are_each_flagged(cit
     assert _codes(problem) == {"old.jpg": {"time"}, "far.jpg": {"far"}, "bare.jpg": {"no_exif"}}
     far = flags_for(problem, list(problem.evidence.filter(original_name="far.jpg")))
     assert "more than 500 m" in next(iter(far.values()))[0].message
+
+
+def test_after_a_rebound_the_earlier_rounds_photos_say_so_instead_of_an_impossible_period(
+        city):
+    problem = _rectifying(city)
+    _upload(problem, scene_jpeg(5, exif=_now_exif(), gps=HERE), "first-round.jpg")
+    Problem.objects.filter(pk=problem.pk).update(
+        started_on=clock.today() + timedelta(days=40))  # reopened as a rebound later on
+    problem.refresh_from_db()
+
+    flags = flags_for(problem, list(problem.evidence.all()))
+
+    assert _codes(problem) == {"first-round.jpg": {"earlier_round"}}
+    assert "evidence of an earlier round" in next(iter(flags.values()))[0].message
 
 
 def test_the_same_file_on_another_problem_is_flagged_with_that_problems_code(city):

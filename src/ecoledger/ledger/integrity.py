@@ -5,7 +5,8 @@ off, raises them as surely as a photo from last year's file. Each flag says
 what was found, so the acceptor can judge it.
 
 - capture time (EXIF) outside the rectification period (from the day the
-  clock started to the upload, for photos during and after rectification);
+  clock started to the upload, for photos during and after rectification),
+  or an upload from before the clock last started (a round before a rebound);
 - GPS position farther than ``EVIDENCE_MAX_DISTANCE_M`` from the problem;
 - no EXIF at all (no capture time, position or camera);
 - the same file (SHA-256) or a near-duplicate (perceptual hash within
@@ -64,7 +65,13 @@ def _own_flags(problem: Problem, item: Evidence) -> list[Flag]:
         return [Flag("no_exif", _("No EXIF at all: no capture time, position or camera."))]
     found = []
     period = _period(problem, item)
-    if item.taken_at is not None and period is not None:
+    if period is not None and item.uploaded_at < period[0]:
+        # Uploaded before the clock last started: the evidence of a round before a rebound.
+        found.append(Flag("earlier_round", _(
+            "Uploaded %(uploaded)s, before this round of rectification began (%(start)s): "
+            "evidence of an earlier round.") % {"uploaded": _local(item.uploaded_at),
+                                                 "start": _local(period[0])}))
+    elif item.taken_at is not None and period is not None:
         start, end = period
         if not start <= item.taken_at <= end:
             found.append(Flag("time", _(
