@@ -187,6 +187,25 @@ def test_rebound_reopens_with_a_new_deadline_and_counts(city):
         Status.RECTIFYING, 1, new_deadline, None)
 
 
+def test_after_a_rebound_the_submission_needs_evidence_of_the_new_round(city):
+    problem = make_problem(city, status=Status.CLOSED)
+    assert problem.evidence.filter(stage="after").exists()  # the first round's result
+    with clock.frozen_at(clock.now() + timedelta(days=10)):
+        services.rebound_problem(problem, acting_user=city.supervisor, reason="Dust is back",
+                                 deadline=clock.today() + timedelta(days=15))
+        problem.refresh_from_db()
+        with pytest.raises(InvalidInput) as error:
+            services.submit_for_acceptance(problem, acting_user=city.supervisor, summary="Done")
+        services.add_evidence(problem, acting_user=city.supervisor, stage="after",
+                              upload=io.BytesIO(jpeg_bytes(seed=9)), name="again.jpg")
+        services.submit_for_acceptance(problem, acting_user=city.supervisor, summary="Done")
+
+    assert list(error.value.fields) == ["evidence"]
+    assert "came back" in error.value.fields["evidence"][0]
+    problem.refresh_from_db()
+    assert problem.status == Status.PENDING_ACCEPTANCE
+
+
 def test_submission_needs_evidence_of_the_result(city):
     problem = make_problem(city, status=Status.RECTIFYING)
 

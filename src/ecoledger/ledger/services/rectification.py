@@ -236,13 +236,19 @@ def add_evidence(
 def submit_for_acceptance(problem: Problem, *, acting_user: User, summary: str) -> Acceptance:
     """Declare the work done and ask for acceptance; the submission carries its evidence."""
     row = workflow.authorize(problem, Action.SUBMIT, acting_user, {"summary": summary.strip()})
-    if not problem.evidence.filter(
-        stage__in=[EvidenceStage.AFTER, EvidenceStage.DOCUMENT]
-    ).exists():
+    results = problem.evidence.filter(stage__in=[EvidenceStage.AFTER, EvidenceStage.DOCUMENT])
+    if not results.exists():
         raise InvalidInput.field(
             "evidence",
             _("Attach at least one after-rectification photo or supporting document first."),
         )
+    if problem.rebound_count and problem.started_on is not None and not results.filter(
+        uploaded_at__date__gte=problem.started_on
+    ).exists():
+        # The earlier round's results did not hold: this round needs its own.
+        raise InvalidInput.field("evidence", _(
+            "The problem came back: attach a photo or document of this round's result, taken "
+            "since rectification restarted on %(day)s.") % {"day": problem.started_on})
     now = clock.now()
     # A request for more time is moot once the work is handed in.
     problem.extensions.filter(status=ExtensionStatus.PENDING).update(
