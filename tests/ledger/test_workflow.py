@@ -248,3 +248,27 @@ def test_pending_extensions_are_decided_once(city):
     assert problem.deadline == old_deadline
     assert problem.extensions.get().status == ExtensionStatus.REFUSED
     assert workflow.check(problem, Action.DECIDE_EXTENSION, city.supervisor)[0] is None
+
+
+def test_the_units_hear_of_a_decided_extension_and_an_arbitrated_contest(city):
+    from ecoledger.notifications.models import Notification
+
+    actors = _actors(city)
+    officer = actors[Role.REGION_OFFICER]
+    rectifying = _problem_in(city, Status.RECTIFYING, actors)
+    services.request_extension(rectifying, acting_user=officer,
+                               deadline=rectifying.deadline + timedelta(days=9), reason="Rain")
+    services.decide_extension(rectifying, acting_user=city.supervisor, approve=False,
+                              note="The forecast was known")
+    contested = make_problem(city, status=Status.CONTESTED)
+    services.arbitrate_contest(contested, acting_user=city.supervisor, decision="uphold",
+                               reason="It is on your ground")
+
+    extension = Notification.objects.get(recipient=officer,
+                                         message__kind="ledger.extension_decided").message
+    arbitration = Notification.objects.filter(message__kind="ledger.contest_arbitrated")
+    assert rectifying.code in extension.subject and "refused" in extension.subject
+    assert extension.body == "The forecast was known"
+    assert arbitration.exists()
+    assert {n.message.body for n in arbitration} == {"It is on your ground"}
+    assert all(contested.code in n.message.subject for n in arbitration)

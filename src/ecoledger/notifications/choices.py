@@ -37,3 +37,5 @@ class Kind(models.TextChoices):
     COMPLAINT_RECEIVED = "intake.complaint_received", _("New public complaint")
     COMPLAINT_MERGED = "intake.complaint_merged", _("Complaint joined a problem")
     PROBLEM_REBOUNDED = "ledger.problem_rebounded", _("Problem rebounded")
+    EXTENSION_DECIDED = "ledger.extension_decided", _("Deadline extension decided")
+    CONTEST_ARBITRATED = "ledger.contest_arbitrated", _("Contest arbitrated")

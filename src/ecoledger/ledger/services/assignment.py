@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ecoledger.ledger import workflow
 from ecoledger.ledger.choices import Action, ArbitrationDecision, Severity
 from ecoledger.ledger.models import Category, Contest, Problem
+from ecoledger.ledger.notices import tell_units_of_arbitration
 from ecoledger.ledger.schedule import schedule_due_on
 from ecoledger.ledger.services.units import (
     UnitAssignment,
@@ -157,4 +158,5 @@ def arbitrate_contest(
         message=reason.strip(),
         units_change=reassign,
     )
+    tell_units_of_arbitration(problem, contest)
     return contest

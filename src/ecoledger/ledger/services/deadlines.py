@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ecoledger.ledger import workflow
 from ecoledger.ledger.choices import Action, ExtensionStatus
 from ecoledger.ledger.models import DeadlineExtension, Problem
+from ecoledger.ledger.notices import tell_units_of_extension
 from ecoledger.ledger.schedule import schedule_due_on
 from ecoledger.lib import clock
 from ecoledger.lib.errors import InvalidInput
@@ -74,6 +75,7 @@ def decide_extension(
         effects=lambda: {"extension": [ExtensionStatus.PENDING, extension.status]},
         message=note.strip(),
     )
+    tell_units_of_extension(problem, extension)
     return extension
 
 
