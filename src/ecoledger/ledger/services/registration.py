@@ -86,13 +86,13 @@ def _check_point_in_region(facts: dict[str, Any]) -> None:
     region, latitude, longitude = facts["region"], facts["latitude"], facts["longitude"]
     if latitude is None or region is None:
         return
-    outline = region.boundary or (region.district.boundary if region.district_id else None)
-    outside = metres_outside(longitude, latitude, outline)
+    outlined = region if region.boundary or not region.district_id else region.district
+    outside = metres_outside(longitude, latitude, outlined.boundary)
     if outside > OUTSIDE_REGION_TOLERANCE_M:
         raise InvalidInput.field("latitude", _(
             "This point lies %(km).1f km outside %(region)s: check the coordinates and their "
             "coordinate system, or choose the region where the problem is.") % {
-                "km": outside / 1000, "region": region if region.boundary else region.district})
+                "km": outside / 1000, "region": outlined})
 
 
 def _check_region_in_scope(user: User, region: Region) -> None:
